@@ -1,0 +1,73 @@
+-- grain: one row per periode × kjønn × published row of table 6 "Tiltak, hovedgrupper og kjønn":
+-- the total row "I alt kvinner"/"I alt menn", then per tiltaksgruppe its tiltak and its sum row
+-- "I alt <group>", in published order. Only tiltak the month's report printed have rows.
+create view rapport.tiltak_hovedgrupper_kjonn as
+with sums as (
+    select
+        periode,
+        kjonn_id,
+        tiltaksgruppe_id,
+        tiltak_id,
+        -- 0: a tiltak row, 1: a group's sum row, 3: the grand total row
+        grouping(tiltaksgruppe_id, tiltak_id) as nivaa,
+        sum(antall) as i_alt,
+        coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'andre'), 0) as andre,
+        coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'arbeidssokere'), 0)
+            as arbeidssokere,
+        coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'nedsatt_arbeidsevne'), 0)
+            as nedsatt_arbeidsevne
+    from tiltak.celle
+    group by grouping sets (
+        (periode, kjonn_id, tiltaksgruppe_id, tiltak_id),
+        (periode, kjonn_id, tiltaksgruppe_id),
+        (periode, kjonn_id)
+    )
+),
+
+labelled as (
+    select
+        s.*,
+        k.navn as kjonn,
+        k.rekkefolge as kjonn_rekkefolge,
+        case s.nivaa
+            when 0 then t.navn
+            when 1 then 'I alt ' || lower(g.navn)
+            else 'I alt ' || lower(k.navn)
+        end as rad,
+        g.rekkefolge as gruppe_rekkefolge,
+        t.rekkefolge as tiltak_rekkefolge
+    from sums as s
+    join tiltak.kjonn as k on k.kjonn_id = s.kjonn_id
+    left join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = s.tiltaksgruppe_id
+    left join tiltak.tiltak as t on t.tiltak_id = s.tiltak_id
+)
+
+select
+    periode,
+    kjonn,
+    row_number() over (
+        partition by periode, kjonn_id
+        order by nivaa <> 3, gruppe_rekkefolge, nivaa, tiltak_rekkefolge
+    )::integer as radnr,
+    rad,
+    nivaa > 0 as er_sum,
+    i_alt::integer as i_alt,
+    andre::integer as andre,
+    arbeidssokere::integer as arbeidssokere,
+    nedsatt_arbeidsevne::integer as nedsatt_arbeidsevne
+from labelled
+order by periode, kjonn_rekkefolge, radnr;
+
+comment on view rapport.tiltak_hovedgrupper_kjonn is
+    'Table 6 "Tiltak, hovedgrupper og kjønn": participants per tiltak, hovedgruppe and kjønn.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.periode is 'Month, as its first day.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.kjonn is 'Kvinner or Menn.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.radnr is 'Row number in published order within periode and kjønn.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.rad is
+    'Row label: the tiltak, "I alt <tiltaksgruppe>" for a group sum, "I alt kvinner"/"I alt menn" for the total.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.er_sum is 'True on group sum rows and the total row.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.i_alt is 'Participants in all hovedgrupper.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.andre is 'Participants in hovedgruppe "Andre på tiltak".';
+comment on column rapport.tiltak_hovedgrupper_kjonn.arbeidssokere is 'Participants in hovedgruppe "Arbeidssøkere på tiltak".';
+comment on column rapport.tiltak_hovedgrupper_kjonn.nedsatt_arbeidsevne is
+    'Participants in hovedgruppe "Nedsatt arbeidsevne, på tiltak".';

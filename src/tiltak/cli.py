@@ -1,0 +1,196 @@
+"""Command line: thin typer commands over tiltak.commands, with one exit point for errors."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tiltak import commands
+from tiltak.errors import TiltakError, UsageError
+from tiltak.model import parse_periode
+
+_state = {"debug": False}
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="TILTAK_DATABASE_URL",
+        help="PostgreSQL URL, e.g. postgresql://user@host/db. Default: the embedded server.",
+        show_default=False,
+    ),
+]
+Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+app = typer.Typer(
+    name="tiltak",
+    help="Load NAV's monthly 'Deltakere i arbeidsrettede tiltak' report into PostgreSQL"
+    " and rebuild every published table by query.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(
+    help="Manage the database: schema migrations and the embedded server.",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+
+
+@app.callback()
+def _main_options(debug: Debug = False) -> None:
+    _state["debug"] = debug
+
+
+def _periode(text: str) -> object:
+    try:
+        return parse_periode(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _echo(text: str, quiet: bool = False) -> None:
+    if not quiet:
+        typer.echo(text)
+
+
+# -- loading ------------------------------------------------------------------------------
+
+
+def load_command(
+    files: Annotated[list[Path], typer.Argument(help="Report files (.txt), loaded in order.")],
+    database_url: DatabaseUrl = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Load monthly report files into the database.
+
+    Each file is checked against every rule of the publication before anything is written,
+    and loaded in one transaction. Loading the same file again changes nothing; a new file
+    for a month already loaded replaces that month. A refused file is listed with the line
+    that is wrong, and the exit code is 1.
+
+    Example: load-report examples/2014-03.txt
+    """
+    _state["debug"] = _state["debug"] or debug
+    commands.load_reports(
+        files, database_url, on_result=lambda result: _echo(result.describe(), quiet)
+    )
+
+
+app.command("load")(load_command)
+load_report_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+load_report_app.command()(load_command)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+@app.command()
+def render(
+    period: Annotated[str, typer.Option("--period", "-p", help="Month, YYYY-MM.")],
+    table: Annotated[
+        str | None,
+        typer.Option("--table", "-t", help="One table: hovedgrupper, tiltaksgrupper_kjonn, … or 1-6."),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text (the publication's layout) or markdown."),
+    ] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Print a month's published tables, computed by the rapport views.
+
+    Example: tiltak render --period 2014-03 --table hovedgrupper --format markdown
+    """
+    if output_format not in commands.RENDERERS:
+        raise UsageError(f"unknown format {output_format!r}; choose one of: text, markdown")
+    rendered = commands.render_period(_periode(period), table, output_format, database_url)  # type: ignore[arg-type]
+    if output is None:
+        typer.echo(rendered, nl=False)
+    else:
+        output.write_text(rendered, encoding="utf-8")
+
+
+# -- database -----------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Migrate the schema to head (or REVISION) and rebuild all views, in one transaction.
+
+    Example: tiltak db upgrade
+    """
+    typer.echo(commands.upgrade_database(database_url, revision))
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or 0002.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Revert the schema to REVISION (refused when loaded months still need what it removes).
+
+    Example: tiltak db downgrade -1
+    """
+    typer.echo(commands.downgrade_database(revision, database_url))
+
+
+@db_app.command("status")
+def db_status(database_url: DatabaseUrl = None) -> None:
+    """Show the schema revision of the database and of this installation.
+
+    Example: tiltak db status
+    """
+    typer.echo(commands.schema_status(database_url))
+
+
+@db_app.command("url")
+def db_url(database_url: DatabaseUrl = None) -> None:
+    """Print a URL psql accepts, starting the embedded server if needed.
+
+    Example: psql "$(tiltak db url)" -c 'select * from rapport.hovedgrupper'
+    """
+    typer.echo(commands.database_url_for_psql(database_url))
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL server (it starts again on the next command).
+
+    Example: tiltak db stop
+    """
+    typer.echo(commands.stop_embedded_server())
+
+
+# -- the one exit point -------------------------------------------------------------------
+
+
+def _run(application: typer.Typer) -> None:
+    try:
+        application()
+    except TiltakError as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        for line in exc.lines():
+            print(f"Error: {line}", file=sys.stderr)
+        sys.exit(1)
+
+
+def main() -> None:
+    """Entry point of `tiltak`."""
+    _run(app)
+
+
+def load_report_main() -> None:
+    """Entry point of `load-report`."""
+    _run(load_report_app)

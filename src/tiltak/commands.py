@@ -1,0 +1,112 @@
+"""The tool's commands as plain functions: the CLI is a thin layer over these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import text
+
+from tiltak.database import open_database, psql_url, resolve_url, stop_embedded
+from tiltak.errors import ReportError, ReportsRefused, UsageError
+from tiltak.loading import LoadResult, load_file
+from tiltak.migrations import current_revision, downgrade, ensure_schema_ready, head_revision, upgrade
+from tiltak.rendering import RENDERERS, fetch_blocks, select_tables
+
+T = TypeVar("T")
+Progress = Callable[[Sequence[T]], Iterable[T]]
+
+
+def _no_progress(items: Sequence[T]) -> Iterable[T]:
+    return items
+
+
+def load_reports(
+    paths: Sequence[Path],
+    database_url: str | None = None,
+    *,
+    on_result: Callable[[LoadResult], None] = lambda _result: None,
+    progress: Progress[Path] = _no_progress,
+) -> list[LoadResult]:
+    """Load report files in order, each in its own transaction.
+
+    A refused file does not stop the others; ReportsRefused is raised at the end when any
+    file was refused, after the good ones are committed.
+    """
+    database = open_database(database_url)
+    with database.begin() as connection:
+        ensure_schema_ready(connection, initialise=True)
+    results: list[LoadResult] = []
+    refused: list[ReportError] = []
+    for path in progress(paths):
+        try:
+            with database.begin() as connection:
+                result = load_file(connection, path)
+        except ReportError as error:
+            refused.append(error)
+            continue
+        results.append(result)
+        on_result(result)
+    if refused:
+        raise ReportsRefused(refused, len(paths))
+    return results
+
+
+def upgrade_database(database_url: str | None = None, revision: str = "head") -> str:
+    """Migrate to `revision` and rebuild the views, in one transaction."""
+    database = open_database(database_url)
+    with database.begin() as connection:
+        before = current_revision(connection)
+        upgrade(connection, revision)
+        after = current_revision(connection)
+    if before == after:
+        return f"{database.masked_url}: schema already at {after}; views rebuilt"
+    return f"{database.masked_url}: schema upgraded {before or 'empty'} → {after}; views rebuilt"
+
+
+def downgrade_database(revision: str, database_url: str | None = None) -> str:
+    database = open_database(database_url)
+    with database.begin() as connection:
+        before = current_revision(connection)
+        downgrade(connection, revision)
+        after = current_revision(connection)
+    return f"{database.masked_url}: schema downgraded {before} → {after or 'empty'}"
+
+
+def schema_status(database_url: str | None = None) -> str:
+    database = open_database(database_url)
+    with database.begin() as connection:
+        current = current_revision(connection)
+    head = head_revision()
+    state = "up to date" if current == head else "behind: run `tiltak db upgrade`"
+    return f"{database.masked_url}: schema at {current or 'empty'}, head {head} ({state})"
+
+
+def database_url_for_psql(database_url: str | None = None) -> str:
+    """A URL psql accepts; starts the embedded server when no URL is configured."""
+    return psql_url(resolve_url(database_url))
+
+
+def stop_embedded_server() -> str:
+    return "embedded PostgreSQL stopped" if stop_embedded() else "embedded PostgreSQL was not running"
+
+
+def render_period(
+    periode: date,
+    table_name: str | None = None,
+    output_format: str = "text",
+    database_url: str | None = None,
+) -> str:
+    """The month's published tables, computed by the views, in the chosen format."""
+    specs = select_tables(table_name)
+    database = open_database(database_url)
+    with database.begin() as connection:
+        # One snapshot for all tables, so a concurrent load is seen whole or not at all.
+        connection.execute(text("set transaction isolation level repeatable read, read only"))
+        ensure_schema_ready(connection, initialise=False)
+        blocks = fetch_blocks(connection, periode, specs)
+    if not blocks:
+        raise UsageError(f"no report loaded for {periode:%Y-%m}: run `load-report FILE` first")
+    return RENDERERS[output_format](periode, blocks)

@@ -1,0 +1,175 @@
+"""Loading: one validated report → one transaction that replaces its month atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import psycopg
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from tiltak.catalog import Ids, load_catalog
+from tiltak.parsing import ParsedReport, read_report
+from tiltak.validation import ValidReport, row_label, validate
+
+Outcome = Literal["loaded", "replaced", "unchanged"]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    path: str
+    periode: date
+    outcome: Outcome
+    counts: int
+
+    def describe(self) -> str:
+        month = f"{self.periode:%Y-%m}"
+        if self.outcome == "unchanged":
+            return f"{self.path}: {month} already loaded from this file; nothing to do"
+        verb = "replaced" if self.outcome == "replaced" else "loaded"
+        return f"{self.path}: {month} {verb} ({self.counts} counts)"
+
+
+def load_file(connection: Connection, path: Path) -> LoadResult:
+    """Parse, validate and store one report in the caller's transaction.
+
+    Raises ReportError (nothing written) when the report is refused.
+    """
+    report = read_report(path)
+    # Serialise loads of one month: the second waits, then sees the first's result.
+    connection.execute(
+        text("select pg_advisory_xact_lock(hashtext('tiltak.load'), :month)"),
+        {"month": report.periode.year * 12 + report.periode.month},
+    )
+    current = connection.execute(
+        text(
+            "select innlesing_id, sha256 from tiltak.innlesing"
+            " where periode = :periode and erstattet is null"
+        ),
+        {"periode": report.periode},
+    ).first()
+    if current is not None and current.sha256 == report.sha256:
+        return LoadResult(str(path), report.periode, "unchanged", 0)
+    catalog, ids = load_catalog(connection, report.periode)
+    valid = validate(report, catalog)
+    if current is not None:
+        _retire(connection, report.periode)
+    load_id = _insert_load(connection, report)
+    raw = _driver(connection)
+    _copy_counts(raw, valid, ids, load_id)
+    _insert_last_year(raw, valid, ids, load_id)
+    _copy_published_cells(raw, valid, ids, load_id)
+    outcome: Outcome = "replaced" if current is not None else "loaded"
+    return LoadResult(str(path), report.periode, outcome, len(valid.data.counts))
+
+
+def _driver(connection: Connection) -> psycopg.Connection[Any]:
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    return raw
+
+
+def _retire(connection: Connection, periode: date) -> None:
+    """Mark the month's current load replaced and drop its figures (the load row stays)."""
+    params = {"periode": periode}
+    connection.execute(
+        text("update tiltak.innlesing set erstattet = now() where periode = :periode and erstattet is null"),
+        params,
+    )
+    for table in ("antall", "fjorar_hovedgruppe", "fjorar_tiltaksgruppe"):
+        connection.execute(text(_DELETE_MONTH[table]), params)
+
+
+_DELETE_MONTH = {
+    "antall": "delete from tiltak.antall where periode = :periode",
+    "fjorar_hovedgruppe": "delete from tiltak.fjorar_hovedgruppe where periode = :periode",
+    "fjorar_tiltaksgruppe": "delete from tiltak.fjorar_tiltaksgruppe where periode = :periode",
+}
+
+
+def _insert_load(connection: Connection, report: ParsedReport) -> int:
+    connection.execute(
+        text("insert into tiltak.periode (periode) values (:periode) on conflict do nothing"),
+        {"periode": report.periode},
+    )
+    load_id = connection.execute(
+        text(
+            "insert into tiltak.innlesing (periode, filnavn, sha256)"
+            " values (:periode, :filnavn, :sha256) returning innlesing_id"
+        ),
+        {"periode": report.periode, "filnavn": Path(report.path).name, "sha256": report.sha256},
+    ).scalar_one()
+    return int(load_id)
+
+
+def _copy_counts(raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int) -> None:
+    periode = valid.data.periode
+    with raw.cursor().copy(
+        "copy tiltak.antall (periode, tiltak_id, hovedgruppe_id, kjonn_id, antall, innlesing_id)"
+        " from stdin"
+    ) as copy:
+        for (kjonn, tiltak, hovedgruppe), count in valid.data.counts.items():
+            copy.write_row(
+                (
+                    periode,
+                    ids["tiltak", tiltak],
+                    ids["hovedgruppe", hovedgruppe],
+                    ids["kjonn", kjonn],
+                    count,
+                    load_id,
+                )
+            )
+
+
+def _insert_last_year(
+    raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int
+) -> None:
+    periode = valid.data.periode
+    with raw.cursor() as cursor:
+        cursor.executemany(
+            "insert into tiltak.fjorar_hovedgruppe"
+            " (periode, hovedgruppe_id, kjonn_id, antall, innlesing_id) values (%s, %s, %s, %s, %s)",
+            [
+                (periode, ids["hovedgruppe", name], ids["kjonn", kjonn], count, load_id)
+                for (kjonn, name), count in valid.data.fjor_hovedgruppe.items()
+            ],
+        )
+        cursor.executemany(
+            "insert into tiltak.fjorar_tiltaksgruppe"
+            " (periode, tiltaksgruppe_id, kjonn_id, antall, innlesing_id) values (%s, %s, %s, %s, %s)",
+            [
+                (periode, ids["tiltaksgruppe", name], ids["kjonn", kjonn], count, load_id)
+                for (kjonn, name), count in valid.data.fjor_tiltaksgruppe.items()
+            ],
+        )
+
+
+def _published_cells(valid: ValidReport, ids: Ids, load_id: int) -> Iterator[tuple[object, ...]]:
+    for (number, kjonn), rows in valid.rows.items():
+        block = valid.report.blocks[number, kjonn]
+        kjonn_id = ids["kjonn", kjonn] if kjonn else None
+        for radnr, item in enumerate(rows, start=1):
+            label = row_label(item.key, block)
+            for column, value in zip(block.table.view_columns, item.row.cells, strict=True):
+                yield (
+                    load_id, item.row.line, column, number, kjonn_id,
+                    radnr, label, item.row.label, value,
+                )  # fmt: skip
+
+
+def _copy_published_cells(
+    raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int
+) -> None:
+    with raw.cursor().copy(
+        "copy tiltak.publisert_celle"
+        " (innlesing_id, linje, kolonne, tabell, kjonn_id, radnr, rad, rad_publisert, verdi)"
+        " from stdin"
+    ) as copy:
+        for cell in _published_cells(valid, ids, load_id):
+            copy.write_row(cell)
+
+

@@ -1,0 +1,133 @@
+"""The publication's vocabulary: its tables, columns, months, and the data a report carries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+TITLE = "Deltakere i arbeidsrettede tiltak. Tiltak og kjønn. En måned"
+KJONN: tuple[str, ...] = ("Kvinner", "Menn")
+TOTAL_LABEL = "I alt"
+
+ENDRING_COLUMNS = ("Antall", "Endring fra i fjor Antall", "Endring fra i fjor Prosent")
+ENDRING_VIEW_COLUMNS = ("antall", "endring_antall", "endring_prosent")
+TILTAK_COLUMNS = (
+    "I alt",
+    "Andre på tiltak",
+    "Arbeidssøkere på tiltak",
+    "Nedsatt arbeidsevne, på tiltak",
+)
+TILTAK_VIEW_COLUMNS = ("i_alt", "andre", "arbeidssokere", "nedsatt_arbeidsevne")
+# Hovedgrupper in the order tables 5 and 6 print them as columns (after "I alt").
+HOVEDGRUPPE_COLUMNS: tuple[str, ...] = TILTAK_COLUMNS[1:]
+
+TableKind = Literal["hovedgrupper", "tiltaksgrupper", "tiltak"]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One of the six published tables."""
+
+    number: int
+    heading: str
+    view: str
+    kind: TableKind
+    by_kjonn: bool
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return TILTAK_COLUMNS if self.kind == "tiltak" else ENDRING_COLUMNS
+
+    @property
+    def view_columns(self) -> tuple[str, ...]:
+        return TILTAK_VIEW_COLUMNS if self.kind == "tiltak" else ENDRING_VIEW_COLUMNS
+
+    @property
+    def has_endring(self) -> bool:
+        return self.kind != "tiltak"
+
+    def total_label(self, kjonn: str | None) -> str:
+        # NAV labels the grand total with the gender only in tables 4 and 6.
+        if kjonn is not None and self.kind != "hovedgrupper":
+            return f"{TOTAL_LABEL} {kjonn.lower()}"
+        return TOTAL_LABEL
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(1, "Hovedgrupper", "hovedgrupper", "hovedgrupper", False),
+    TableSpec(2, "Hovedgrupper og kjønn", "hovedgrupper_kjonn", "hovedgrupper", True),
+    TableSpec(3, "Tiltaksgrupper", "tiltaksgrupper", "tiltaksgrupper", False),
+    TableSpec(4, "Tiltaksgrupper og kjønn", "tiltaksgrupper_kjonn", "tiltaksgrupper", True),
+    TableSpec(5, "Tiltak og hovedgrupper", "tiltak_hovedgrupper", "tiltak", False),
+    TableSpec(6, "Tiltak, hovedgrupper og kjønn", "tiltak_hovedgrupper_kjonn", "tiltak", True),
+)
+TABLES_BY_HEADING = {spec.heading: spec for spec in TABLES}
+TABLES_BY_VIEW = {spec.view: spec for spec in TABLES}
+
+MONTHS = (
+    "Januar", "Februar", "Mars", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+_MONTH_LINE = re.compile(r"^(?P<month>[A-Za-zæøåÆØÅ]+)\s+(?P<year>\d{4})$")
+
+
+def parse_month_line(text: str) -> date | None:
+    """``'Mars 2014'`` → ``date(2014, 3, 1)``; ``None`` when the text is not a month line."""
+    match = _MONTH_LINE.match(text.strip())
+    if not match:
+        return None
+    names = [m.lower() for m in MONTHS]
+    month = match["month"].lower()
+    if month not in names:
+        return None
+    return date(int(match["year"]), names.index(month) + 1, 1)
+
+
+def format_periode(periode: date) -> str:
+    return f"{MONTHS[periode.month - 1]} {periode.year}"
+
+
+def parse_periode(text: str) -> date:
+    """``'2014-03'`` (or ``'2014-03-01'``) → the first day of that month."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-01)?", text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"not a month: {text!r} (expected YYYY-MM)")
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def normalize_label(label: str) -> str:
+    """The form labels are matched in: case and runs of white space do not matter."""
+    return " ".join(label.split()).lower()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The category hierarchy as it stood in one month, with every known alias."""
+
+    periode: date
+    hovedgrupper: tuple[str, ...]  # in the row order of tables 1 and 2
+    tiltaksgrupper: tuple[str, ...]  # in published order
+    tiltak: tuple[tuple[str, str], ...]  # (tiltak, tiltaksgruppe) valid this month, in order
+    hovedgruppe_aliases: Mapping[str, str]  # normalized label -> canonical name
+    tiltaksgruppe_aliases: Mapping[str, str]
+    tiltak_aliases: Mapping[str, str]  # every tiltak ever known, valid this month or not
+
+    def group_of(self, tiltak: str) -> str | None:
+        return dict(self.tiltak).get(tiltak)
+
+
+Counts = dict[tuple[str, str, str], int]  # (kjonn, tiltak, hovedgruppe) -> participants
+
+
+@dataclass
+class ReportData:
+    """What a report says at the finest grain: everything else is arithmetic on this."""
+
+    periode: date
+    counts: Counts = field(default_factory=dict)
+    # Last year's counts that the Endring columns imply, by (kjonn, category).
+    fjor_hovedgruppe: dict[tuple[str, str], int] = field(default_factory=dict)
+    fjor_tiltaksgruppe: dict[tuple[str, str], int] = field(default_factory=dict)

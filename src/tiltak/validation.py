@@ -1,0 +1,278 @@
+"""Validation: resolve a parsed report's labels, extract its finest figures, and check that
+every published figure is what the publication's rules make of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tiltak.errors import Problem, ReportError
+from tiltak.model import HOVEDGRUPPE_COLUMNS, Catalog, ReportData, normalize_label
+from tiltak.parsing import ParsedBlock, ParsedReport, ParsedRow
+from tiltak.tables import TOTAL_KEY, Block, Row, RowKey, build_block
+
+MAX_PROBLEMS = 100
+
+
+@dataclass(frozen=True)
+class ResolvedRow:
+    key: RowKey
+    row: ParsedRow
+
+
+@dataclass(frozen=True)
+class ValidReport:
+    """A report that passed every check, with what the loader stores."""
+
+    report: ParsedReport
+    data: ReportData
+    rows: dict[tuple[int, str | None], list[ResolvedRow]]
+
+
+def validate(report: ParsedReport, catalog: Catalog) -> ValidReport:
+    """Check `report` against the hierarchy; raise ReportError listing every problem."""
+    checker = _Checker(report, catalog)
+    resolved = {key: checker.resolve_block(block) for key, block in report.blocks.items()}
+    checker.raise_if_problems()
+    data = checker.extract(resolved)
+    checker.raise_if_problems()
+    for key, block in report.blocks.items():
+        expected = build_block(block.table, block.kjonn, catalog, data)
+        checker.compare(block, resolved[key], expected)
+    checker.raise_if_problems()
+    return ValidReport(report, data, resolved)
+
+
+def row_label(key: RowKey, block: ParsedBlock) -> str:
+    """The label the views give a row: canonical names, totals as NAV prints them."""
+    kind, name = key
+    if key == TOTAL_KEY:
+        return block.table.total_label(block.kjonn)
+    if kind == "gruppesum":
+        return f"I alt {name.lower()}"
+    return name
+
+
+class _Checker:
+    def __init__(self, report: ParsedReport, catalog: Catalog) -> None:
+        self.report = report
+        self.catalog = catalog
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.report.path, line, message))
+
+    def raise_if_problems(self) -> None:
+        if not self.problems:
+            return
+        shown = self.problems[:MAX_PROBLEMS]
+        if len(self.problems) > MAX_PROBLEMS:
+            extra = len(self.problems) - MAX_PROBLEMS
+            shown.append(Problem(self.report.path, shown[-1].line, f"... and {extra} more"))
+        raise ReportError(shown)
+
+    @staticmethod
+    def where(block: ParsedBlock, row: ParsedRow) -> str:
+        kjonn = f" ({block.kjonn})" if block.kjonn else ""
+        return f"table {block.table.number}{kjonn}, row {row.label!r}"
+
+    # -- labels ---------------------------------------------------------------
+
+    def resolve_block(self, block: ParsedBlock) -> list[ResolvedRow]:
+        resolved: list[ResolvedRow] = []
+        seen: dict[RowKey, int] = {}
+        for row in block.rows:
+            key = self._resolve(block, row)
+            if key is None:
+                continue
+            if key in seen:
+                self.problem(
+                    row.line, f"{self.where(block, row)}: appears twice (first on line {seen[key]})"
+                )
+                continue
+            seen[key] = row.line
+            resolved.append(ResolvedRow(key, row))
+        if not resolved or resolved[0].key != TOTAL_KEY:
+            self.problem(block.header_line, f"table {block.table.number}: no total row first")
+        return resolved
+
+    def _resolve(self, block: ParsedBlock, row: ParsedRow) -> RowKey | None:
+        label = normalize_label(row.label)
+        totals = {"i alt"} | ({f"i alt {block.kjonn.lower()}"} if block.kjonn else set())
+        if label in totals:
+            return TOTAL_KEY
+        kind = block.table.kind
+        if kind == "hovedgrupper":
+            return self._lookup(block, row, "hovedgruppe", self.catalog.hovedgruppe_aliases, label)
+        if kind == "tiltaksgrupper":
+            return self._lookup(
+                block, row, "tiltaksgruppe", self.catalog.tiltaksgruppe_aliases, label
+            )
+        if label.startswith("i alt "):
+            aliases = self.catalog.tiltaksgruppe_aliases
+            return self._lookup(block, row, "gruppesum", aliases, label.removeprefix("i alt "))
+        return self._resolve_tiltak(block, row, label)
+
+    def _lookup(
+        self, block: ParsedBlock, row: ParsedRow, kind: str, aliases: dict[str, str], label: str
+    ) -> RowKey | None:
+        name = aliases.get(label)
+        if name is None:
+            noun = "tiltaksgruppe" if kind == "gruppesum" else kind
+            self.problem(row.line, f"{self.where(block, row)}: unknown {noun}")
+            return None
+        return (kind, name)
+
+    def _resolve_tiltak(self, block: ParsedBlock, row: ParsedRow, label: str) -> RowKey | None:
+        name = self.catalog.tiltak_aliases.get(label)
+        if name is None:
+            group = _group_printed_after(block, row)
+            self.problem(
+                row.line,
+                f"{self.where(block, row)}: unknown tiltak (printed in group {group!r});"
+                " add it with `tiltak categories plan`",
+            )
+            return None
+        if self.catalog.group_of(name) is None:
+            self.problem(
+                row.line,
+                f"{self.where(block, row)}: tiltak {name!r} is not in the hierarchy"
+                f" for {self.report.periode:%Y-%m}",
+            )
+            return None
+        return ("tiltak", name)
+
+    # -- the finest figures -----------------------------------------------------
+
+    def extract(self, resolved: dict[tuple[int, str | None], list[ResolvedRow]]) -> ReportData:
+        data = ReportData(self.report.periode)
+        for (number, kjonn), rows in resolved.items():
+            block = self.report.blocks[number, kjonn]
+            if number == 6 and kjonn is not None:
+                self._extract_counts(block, rows, kjonn, data)
+            elif number in (2, 4) and kjonn is not None:
+                target = data.fjor_hovedgruppe if number == 2 else data.fjor_tiltaksgruppe
+                self._extract_last_year(block, rows, kjonn, target)
+            if block.table.kind == "tiltak":
+                self._check_group_placement(block, rows)
+        return data
+
+    def _extract_counts(
+        self, block: ParsedBlock, rows: list[ResolvedRow], kjonn: str, data: ReportData
+    ) -> None:
+        for item in rows:
+            if item.key[0] != "tiltak":
+                continue
+            # Column 0 is "I alt"; the others are the hovedgrupper.
+            for column, value in zip(HOVEDGRUPPE_COLUMNS, item.row.cells[1:], strict=True):
+                count = value or 0
+                if count < 0:
+                    self.problem(
+                        item.row.line,
+                        f"{self.where(block, item.row)}, column {column!r}: negative count {count}",
+                    )
+                data.counts[kjonn, item.key[1], column] = count
+
+    def _extract_last_year(
+        self,
+        block: ParsedBlock,
+        rows: list[ResolvedRow],
+        kjonn: str,
+        target: dict[tuple[str, str], int],
+    ) -> None:
+        for item in rows:
+            if item.key == TOTAL_KEY:
+                continue
+            antall, endring = item.row.cells[0] or 0, item.row.cells[1] or 0
+            if antall - endring < 0:
+                self.problem(
+                    item.row.line,
+                    f"{self.where(block, item.row)}: Antall {antall} and Endring {endring}"
+                    f" imply a negative count last year ({antall - endring})",
+                )
+            target[kjonn, item.key[1]] = antall - endring
+
+    def _check_group_placement(self, block: ParsedBlock, rows: list[ResolvedRow]) -> None:
+        pending: list[ResolvedRow] = []
+        for item in rows:
+            if item.key[0] == "tiltak":
+                pending.append(item)
+            elif item.key[0] == "gruppesum":
+                for member in pending:
+                    belongs = self.catalog.group_of(member.key[1])
+                    if belongs != item.key[1]:
+                        self.problem(
+                            member.row.line,
+                            f"{self.where(block, member.row)}: printed in group {item.key[1]!r}"
+                            f" but belongs to {belongs!r} in {self.report.periode:%Y-%m}",
+                        )
+                pending = []
+        for member in pending:
+            self.problem(
+                member.row.line,
+                f"{self.where(block, member.row)}: no 'I alt <group>' row follows it",
+            )
+
+    # -- every figure -------------------------------------------------------------
+
+    def compare(self, block: ParsedBlock, rows: list[ResolvedRow], expected: Block) -> None:
+        wanted = {row.key: row for row in expected.rows}
+        for item in rows:
+            row = wanted.get(item.key)
+            if row is None:
+                self.problem(
+                    item.row.line,
+                    f"{self.where(block, item.row)}: no such row can be derived"
+                    " (missing from the table split by kjønn?)",
+                )
+                continue
+            self._compare_cells(block, item.row, row)
+        printed = {item.key for item in rows}
+        for row in expected.rows:
+            if row.key not in printed:
+                self.problem(
+                    block.last_line,
+                    f"table {block.table.number}{_kjonn_text(block.kjonn)}: row {row.label!r}"
+                    " is missing",
+                )
+        order = [item.key for item in rows]
+        expected_order = [row.key for row in expected.rows if row.key in printed]
+        for got, want, item in zip(order, expected_order, rows, strict=False):
+            if got != want:
+                self.problem(
+                    item.row.line,
+                    f"{self.where(block, item.row)}: out of published order"
+                    f" (expected {want[1] or 'I alt'!r} here)",
+                )
+                break
+
+    def _compare_cells(self, block: ParsedBlock, printed: ParsedRow, expected: Row) -> None:
+        for index, column in enumerate(block.table.columns):
+            published = printed.cells[index]
+            is_percent = block.table.has_endring and index == 2
+            if published is None and not is_percent:
+                published = 0  # a blank count means zero
+            want = expected.values[index]
+            if published != want:
+                self.problem(
+                    printed.line,
+                    f"{self.where(block, printed)}, column {column!r}:"
+                    f" published {_show(published)}, expected {_show(want)}",
+                )
+
+
+def _group_printed_after(block: ParsedBlock, row: ParsedRow) -> str:
+    """The group a tiltak row sits in: named by the next 'I alt <group>' row."""
+    after = False
+    for candidate in block.rows:
+        after = after or candidate is row
+        if after and candidate.is_sum and candidate.label.lower().startswith("i alt "):
+            return candidate.label[len("I alt ") :]
+    return "?"
+
+
+def _show(value: int | None) -> str:
+    return "blank" if value is None else str(value)
+
+
+def _kjonn_text(kjonn: str | None) -> str:
+    return f" ({kjonn})" if kjonn else ""
