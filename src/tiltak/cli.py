@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from types import ModuleType
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-from tiltak import commands
 from tiltak.errors import TiltakError, UsageError
-from tiltak.model import parse_periode
+from tiltak.model import RENDER_FORMATS, parse_periode
 
 _state = {"debug": False}
+
+
+def _commands() -> ModuleType:
+    # Imported on use: SQLAlchemy and alembic would double the start-up time of --help.
+    from tiltak import commands
+
+    return commands
 
 DatabaseUrl = Annotated[
     str | None,
@@ -27,17 +36,45 @@ DatabaseUrl = Annotated[
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 
+@contextmanager
+def _errors_to_exit_code() -> Iterator[None]:
+    """The one exit point: a TiltakError becomes `Error: …` lines on stderr and exit code 1."""
+    try:
+        yield
+    except TiltakError as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        for line in exc.lines():
+            typer.echo(f"Error: {line}", err=True)
+        raise typer.Exit(1) from None
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        with _errors_to_exit_code():
+            return super().invoke(ctx)
+
+
+class _Command(TyperCommand):
+    def invoke(self, ctx: Any) -> Any:
+        with _errors_to_exit_code():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="tiltak",
+    cls=_Group,
     help="Load NAV's monthly 'Deltakere i arbeidsrettede tiltak' report into PostgreSQL"
     " and rebuild every published table by query.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 db_app = typer.Typer(
     help="Manage the database: schema migrations and the embedded server.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(db_app, name="db")
 
@@ -78,14 +115,16 @@ def load_command(
     Example: load-report examples/2014-03.txt
     """
     _state["debug"] = _state["debug"] or debug
-    commands.load_reports(
+    _commands().load_reports(
         files, database_url, on_result=lambda result: _echo(result.describe(), quiet)
     )
 
 
 app.command("load")(load_command)
-load_report_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-load_report_app.command()(load_command)
+load_report_app = typer.Typer(
+    add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+)
+load_report_app.command(cls=_Command)(load_command)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -109,9 +148,10 @@ def render(
 
     Example: tiltak render --period 2014-03 --table hovedgrupper --format markdown
     """
-    if output_format not in commands.RENDERERS:
-        raise UsageError(f"unknown format {output_format!r}; choose one of: text, markdown")
-    rendered = commands.render_period(_periode(period), table, output_format, database_url)  # type: ignore[arg-type]
+    if output_format not in RENDER_FORMATS:
+        choices = ", ".join(RENDER_FORMATS)
+        raise UsageError(f"unknown format {output_format!r}; choose one of: {choices}")
+    rendered = _commands().render_period(_periode(period), table, output_format, database_url)  # type: ignore[arg-type]
     if output is None:
         typer.echo(rendered, nl=False)
     else:
@@ -130,7 +170,7 @@ def db_upgrade(
 
     Example: tiltak db upgrade
     """
-    typer.echo(commands.upgrade_database(database_url, revision))
+    typer.echo(_commands().upgrade_database(database_url, revision))
 
 
 @db_app.command("downgrade")
@@ -142,7 +182,7 @@ def db_downgrade(
 
     Example: tiltak db downgrade -1
     """
-    typer.echo(commands.downgrade_database(revision, database_url))
+    typer.echo(_commands().downgrade_database(revision, database_url))
 
 
 @db_app.command("status")
@@ -151,7 +191,7 @@ def db_status(database_url: DatabaseUrl = None) -> None:
 
     Example: tiltak db status
     """
-    typer.echo(commands.schema_status(database_url))
+    typer.echo(_commands().schema_status(database_url))
 
 
 @db_app.command("url")
@@ -160,7 +200,7 @@ def db_url(database_url: DatabaseUrl = None) -> None:
 
     Example: psql "$(tiltak db url)" -c 'select * from rapport.hovedgrupper'
     """
-    typer.echo(commands.database_url_for_psql(database_url))
+    typer.echo(_commands().database_url_for_psql(database_url))
 
 
 @db_app.command("stop")
@@ -169,28 +209,17 @@ def db_stop() -> None:
 
     Example: tiltak db stop
     """
-    typer.echo(commands.stop_embedded_server())
+    typer.echo(_commands().stop_embedded_server())
 
 
 # -- the one exit point -------------------------------------------------------------------
 
 
-def _run(application: typer.Typer) -> None:
-    try:
-        application()
-    except TiltakError as exc:
-        if _state["debug"]:
-            traceback.print_exc()
-        for line in exc.lines():
-            print(f"Error: {line}", file=sys.stderr)
-        sys.exit(1)
-
-
 def main() -> None:
     """Entry point of `tiltak`."""
-    _run(app)
+    app()
 
 
 def load_report_main() -> None:
     """Entry point of `load-report`."""
-    _run(load_report_app)
+    load_report_app()

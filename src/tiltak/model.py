@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+RENDER_FORMATS = ("text", "markdown")
 TITLE = "Deltakere i arbeidsrettede tiltak. Tiltak og kjønn. En måned"
 KJONN: tuple[str, ...] = ("Kvinner", "Menn")
 TOTAL_LABEL = "I alt"

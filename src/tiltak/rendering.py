@@ -16,9 +16,6 @@ from tiltak.errors import UsageError
 from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, TITLE, TableSpec, format_periode
 from tiltak.tables import Block, Row
 
-FORMATS = ("text", "markdown")
-
-
 def select_tables(name: str | None) -> tuple[TableSpec, ...]:
     """All six tables, or the one named by view name (``hovedgrupper``) or number (``1``)."""
     if name is None:
