@@ -99,7 +99,8 @@ def alias_map(url: str) -> dict[str, str]:
     """Printed label (lower case) -> canonical name, from the database's alias tables."""
     with psycopg.connect(url) as conn:
         rows = conn.execute(
-            "select a.alias, t.navn from tiltak.tiltak_alias a join tiltak.tiltak t using (tiltak_id)"
+            "select a.alias, t.navn from tiltak.tiltak_alias a"
+            " join tiltak.tiltak t using (tiltak_id)"
             " union all"
             " select a.alias, g.navn from tiltak.tiltaksgruppe_alias a"
             " join tiltak.tiltaksgruppe g using (tiltaksgruppe_id)"

@@ -32,8 +32,9 @@ def test_a_single_wrong_count_is_caught(cli, db_url: str) -> None:
     assert cli.load_report(report).exit_code == 0
     with psycopg.connect(db_url) as conn:
         conn.execute(
-            "update tiltak.antall set antall = antall + 1 where (tiltak_id, hovedgruppe_id, kjonn_id)"
-            " = (select tiltak_id, hovedgruppe_id, kjonn_id from tiltak.antall"
+            "update tiltak.antall set antall = antall + 1"
+            " where (tiltak_id, hovedgruppe_id, kjonn_id) = ("
+            "    select tiltak_id, hovedgruppe_id, kjonn_id from tiltak.antall"
             "    order by tiltak_id, hovedgruppe_id, kjonn_id limit 1)"
         )
     found = mismatches(db_url, read_publication(report))

@@ -123,7 +123,9 @@ def upgrade() -> None:
         ).scalar_one()
         aliases = [group, *(a for a, c in TILTAKSGRUPPE_ALIASES.items() if c == group)]
         conn.execute(
-            sa.text("insert into tiltak.tiltaksgruppe_alias (alias, tiltaksgruppe_id) values (:a, :g)"),
+            sa.text(
+                "insert into tiltak.tiltaksgruppe_alias (alias, tiltaksgruppe_id) values (:a, :g)"
+            ),
             [{"a": _normalise(a), "g": group_id} for a in aliases],
         )
         for name in members:

@@ -34,7 +34,8 @@ def load_catalog(connection: Connection, periode: date) -> tuple[Catalog, Ids]:
         """
     )
     tiltak_aliases = rows(
-        "select a.alias, t.navn from tiltak.tiltak_alias as a join tiltak.tiltak as t using (tiltak_id)"
+        "select a.alias, t.navn from tiltak.tiltak_alias as a"
+        " join tiltak.tiltak as t using (tiltak_id)"
     )
     group_aliases = rows(
         "select a.alias, g.navn from tiltak.tiltaksgruppe_alias as a"

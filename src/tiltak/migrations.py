@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import sql
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
+from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 

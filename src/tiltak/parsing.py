@@ -215,7 +215,8 @@ class _Parser:
         found = tuple(c.strip() for c in columns)
         if found != spec.columns:
             return self.problem(
-                number, f"table {spec.number} columns are {list(found)}, expected {list(spec.columns)}"
+                number,
+                f"table {spec.number} columns are {list(found)}, expected {list(spec.columns)}",
             )
         key = (spec.number, self.kjonn)
         self.skip_repeated_total = key in self.blocks

@@ -16,6 +16,7 @@ from tiltak.errors import UsageError
 from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, TITLE, TableSpec, format_periode
 from tiltak.tables import Block, Row
 
+
 def select_tables(name: str | None) -> tuple[TableSpec, ...]:
     """All six tables, or the one named by view name (``hovedgrupper``) or number (``1``)."""
     if name is None:
@@ -40,7 +41,12 @@ def fetch_blocks(connection: Connection, periode: date, specs: Iterable[TableSpe
         rows = [r._mapping for r in connection.execute(query.order_by(view.c.radnr))]
         for kjonn in KJONN if spec.by_kjonn else (None,):
             block_rows = tuple(
-                Row(("view", r["rad"]), r["rad"], r["er_sum"], tuple(r[c] for c in spec.view_columns))
+                Row(
+                    ("view", r["rad"]),
+                    r["rad"],
+                    r["er_sum"],
+                    tuple(r[c] for c in spec.view_columns),
+                )
                 for r in rows
                 if kjonn is None or r["kjonn"] == kjonn
             )

@@ -47,7 +47,9 @@ hovedgruppe = Table(
     Column("hovedgruppe_id", SmallInteger, primary_key=True, autoincrement=False),
     Column("navn", Text, nullable=False, unique=True),
     Column("kolonne", Text, nullable=False, unique=True, comment="Column name in tables 5-6"),
-    Column("rekkefolge", SmallInteger, nullable=False, unique=True, comment="Row order, tables 1-2"),
+    Column(
+        "rekkefolge", SmallInteger, nullable=False, unique=True, comment="Row order, tables 1-2"
+    ),
     comment="Main group of the participant.",
 )
 
@@ -63,7 +65,12 @@ tiltaksgruppe = Table(
 tiltaksgruppe_alias = Table(
     "tiltaksgruppe_alias",
     metadata,
-    Column("alias", Text, primary_key=True, comment="Label as printed, normalised: lower case, single spaces"),
+    Column(
+        "alias",
+        Text,
+        primary_key=True,
+        comment="Label as printed, normalised: lower case, single spaces",
+    ),
     Column(
         "tiltaksgruppe_id",
         Integer,
@@ -85,15 +92,24 @@ tiltak = Table(
 tiltak_alias = Table(
     "tiltak_alias",
     metadata,
-    Column("alias", Text, primary_key=True, comment="Label as printed, normalised: lower case, single spaces"),
-    Column("tiltak_id", Integer, ForeignKey("tiltak.tiltak_id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "alias",
+        Text,
+        primary_key=True,
+        comment="Label as printed, normalised: lower case, single spaces",
+    ),
+    Column(
+        "tiltak_id", Integer, ForeignKey("tiltak.tiltak_id", ondelete="CASCADE"), nullable=False
+    ),
     comment="Every label a tiltak is printed with, its canonical name included.",
 )
 
 tiltak_medlemskap = Table(
     "tiltak_medlemskap",
     metadata,
-    Column("tiltak_id", Integer, ForeignKey("tiltak.tiltak_id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "tiltak_id", Integer, ForeignKey("tiltak.tiltak_id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("gyldig_fra", Date, primary_key=True),
     Column("gyldig_til", Date, comment="First month no longer valid; NULL while valid"),
     Column(
@@ -160,7 +176,9 @@ antall = Table(
     metadata,
     Column("periode", Date, ForeignKey("periode.periode"), primary_key=True),
     Column("tiltak_id", Integer, ForeignKey("tiltak.tiltak_id"), primary_key=True),
-    Column("hovedgruppe_id", SmallInteger, ForeignKey("hovedgruppe.hovedgruppe_id"), primary_key=True),
+    Column(
+        "hovedgruppe_id", SmallInteger, ForeignKey("hovedgruppe.hovedgruppe_id"), primary_key=True
+    ),
     Column("kjonn_id", SmallInteger, ForeignKey("kjonn.kjonn_id"), primary_key=True),
     Column("antall", Integer, nullable=False),
     Column("innlesing_id", BigInteger, ForeignKey("innlesing.innlesing_id"), nullable=False),

@@ -3,6 +3,7 @@ every published figure is what the publication's rules make of them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tiltak.errors import Problem, ReportError
@@ -113,7 +114,7 @@ class _Checker:
         return self._resolve_tiltak(block, row, label)
 
     def _lookup(
-        self, block: ParsedBlock, row: ParsedRow, kind: str, aliases: dict[str, str], label: str
+        self, block: ParsedBlock, row: ParsedRow, kind: str, aliases: Mapping[str, str], label: str
     ) -> RowKey | None:
         name = aliases.get(label)
         if name is None:
