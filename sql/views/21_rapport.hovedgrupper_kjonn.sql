@@ -2,26 +2,18 @@
 -- the total row "I alt", then one row per hovedgruppe.
 -- Endring compares with the same month a year earlier, whose counts the month's report implies.
 create view rapport.hovedgrupper_kjonn as
-with counts as (
-    select periode, kjonn_id, hovedgruppe_id, sum(antall) as antall
-    from tiltak.antall
+with category_rows as not materialized (
+    -- This month's count and last year's (NULL when the report implies none) per category;
+    -- a union rather than a full join, so that a filter on periode reaches both tables.
+    select periode, kjonn_id, hovedgruppe_id, sum(antall) as antall, sum(fjor) as fjor
+    from (
+        select periode, kjonn_id, hovedgruppe_id, antall, null::integer as fjor
+        from tiltak.antall
+        union all
+        select periode, kjonn_id, hovedgruppe_id, 0, antall
+        from tiltak.fjorar_hovedgruppe
+    ) as both_years
     group by periode, kjonn_id, hovedgruppe_id
-),
-
-last_year as (
-    select periode, kjonn_id, hovedgruppe_id, antall as fjor
-    from tiltak.fjorar_hovedgruppe
-),
-
-category_rows as (
-    select
-        periode,
-        kjonn_id,
-        hovedgruppe_id,
-        coalesce(counts.antall, 0) as antall,
-        last_year.fjor
-    from counts
-    full join last_year using (periode, kjonn_id, hovedgruppe_id)
 ),
 
 published_rows as (

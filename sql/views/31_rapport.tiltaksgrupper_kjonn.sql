@@ -3,26 +3,18 @@
 -- A tiltak counts in the group it belonged to that month; Endring compares with the counts
 -- the month's report implies for the same month a year earlier.
 create view rapport.tiltaksgrupper_kjonn as
-with counts as (
-    select periode, kjonn_id, tiltaksgruppe_id, sum(antall) as antall
-    from tiltak.celle
+with category_rows as not materialized (
+    -- This month's count and last year's (NULL when the report implies none) per category;
+    -- a union rather than a full join, so that a filter on periode reaches both tables.
+    select periode, kjonn_id, tiltaksgruppe_id, sum(antall) as antall, sum(fjor) as fjor
+    from (
+        select periode, kjonn_id, tiltaksgruppe_id, antall, null::integer as fjor
+        from tiltak.celle
+        union all
+        select periode, kjonn_id, tiltaksgruppe_id, 0, antall
+        from tiltak.fjorar_tiltaksgruppe
+    ) as both_years
     group by periode, kjonn_id, tiltaksgruppe_id
-),
-
-last_year as (
-    select periode, kjonn_id, tiltaksgruppe_id, antall as fjor
-    from tiltak.fjorar_tiltaksgruppe
-),
-
-category_rows as (
-    select
-        periode,
-        kjonn_id,
-        tiltaksgruppe_id,
-        coalesce(counts.antall, 0) as antall,
-        last_year.fjor
-    from counts
-    full join last_year using (periode, kjonn_id, tiltaksgruppe_id)
 ),
 
 published_rows as (

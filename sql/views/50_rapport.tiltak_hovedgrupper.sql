@@ -2,13 +2,11 @@
 -- the total row "I alt", then per tiltaksgruppe its tiltak and its sum row "I alt <group>",
 -- in published order; Kvinner and Menn summed. Only tiltak the month's report printed have rows.
 create view rapport.tiltak_hovedgrupper as
-with sums as (
+with tiltak_rows as not materialized (
     select
         periode,
         tiltaksgruppe_id,
         tiltak_id,
-        -- 0: a tiltak row, 1: a group's sum row, 3: the grand total row
-        grouping(tiltaksgruppe_id, tiltak_id) as nivaa,
         sum(antall) as i_alt,
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'andre'), 0) as andre,
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'arbeidssokere'), 0)
@@ -16,11 +14,25 @@ with sums as (
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'nedsatt_arbeidsevne'), 0)
             as nedsatt_arbeidsevne
     from tiltak.celle
-    group by grouping sets (
-        (periode, tiltaksgruppe_id, tiltak_id),
-        (periode, tiltaksgruppe_id),
-        (periode)
-    )
+    group by periode, tiltaksgruppe_id, tiltak_id
+),
+
+sums as (
+    -- nivaa 0: a tiltak row, 1: a group's sum row, 3: the grand total row. Separate
+    -- aggregates rather than GROUPING SETS, so that a filter on periode reaches the tables.
+    select periode, tiltaksgruppe_id, tiltak_id, 0 as nivaa,
+        i_alt, andre, arbeidssokere, nedsatt_arbeidsevne
+    from tiltak_rows
+    union all
+    select periode, tiltaksgruppe_id, null, 1,
+        sum(i_alt), sum(andre), sum(arbeidssokere), sum(nedsatt_arbeidsevne)
+    from tiltak_rows
+    group by periode, tiltaksgruppe_id
+    union all
+    select periode, null, null, 3,
+        sum(i_alt), sum(andre), sum(arbeidssokere), sum(nedsatt_arbeidsevne)
+    from tiltak_rows
+    group by periode
 ),
 
 labelled as (

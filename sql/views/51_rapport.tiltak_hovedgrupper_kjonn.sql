@@ -2,14 +2,11 @@
 -- the total row "I alt kvinner"/"I alt menn", then per tiltaksgruppe its tiltak and its sum row
 -- "I alt <group>", in published order. Only tiltak the month's report printed have rows.
 create view rapport.tiltak_hovedgrupper_kjonn as
-with sums as (
+with tiltak_rows as not materialized (
     select
         periode,
-        kjonn_id,
-        tiltaksgruppe_id,
+        kjonn_id, tiltaksgruppe_id,
         tiltak_id,
-        -- 0: a tiltak row, 1: a group's sum row, 3: the grand total row
-        grouping(tiltaksgruppe_id, tiltak_id) as nivaa,
         sum(antall) as i_alt,
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'andre'), 0) as andre,
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'arbeidssokere'), 0)
@@ -17,11 +14,25 @@ with sums as (
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'nedsatt_arbeidsevne'), 0)
             as nedsatt_arbeidsevne
     from tiltak.celle
-    group by grouping sets (
-        (periode, kjonn_id, tiltaksgruppe_id, tiltak_id),
-        (periode, kjonn_id, tiltaksgruppe_id),
-        (periode, kjonn_id)
-    )
+    group by periode, kjonn_id, tiltaksgruppe_id, tiltak_id
+),
+
+sums as (
+    -- nivaa 0: a tiltak row, 1: a group's sum row, 3: the grand total row. Separate
+    -- aggregates rather than GROUPING SETS, so that a filter on periode reaches the tables.
+    select periode, kjonn_id, tiltaksgruppe_id, tiltak_id, 0 as nivaa,
+        i_alt, andre, arbeidssokere, nedsatt_arbeidsevne
+    from tiltak_rows
+    union all
+    select periode, kjonn_id, tiltaksgruppe_id, null, 1,
+        sum(i_alt), sum(andre), sum(arbeidssokere), sum(nedsatt_arbeidsevne)
+    from tiltak_rows
+    group by periode, kjonn_id, tiltaksgruppe_id
+    union all
+    select periode, kjonn_id, null, null, 3,
+        sum(i_alt), sum(andre), sum(arbeidssokere), sum(nedsatt_arbeidsevne)
+    from tiltak_rows
+    group by periode, kjonn_id
 ),
 
 labelled as (
