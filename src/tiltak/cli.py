@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from tiltak.errors import TiltakError, UsageError
-from tiltak.model import RENDER_FORMATS, parse_periode
+from tiltak.model import BINARY_FORMATS, RENDER_FORMATS, parse_periode
 
 _state = {"debug": False}
 
@@ -68,14 +69,16 @@ app = typer.Typer(
     name="tiltak",
     cls=_Group,
     help="Load NAV's monthly 'Deltakere i arbeidsrettede tiltak' report into PostgreSQL"
-    " and rebuild every published table by query.",
+    " and rebuild every published table by query.\n\n"
+    "Example: load-report examples/2014-03.txt && tiltak render --period 2014-03",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 db_app = typer.Typer(
-    help="Manage the database: schema migrations and the embedded server.",
+    help="Manage the database: schema migrations, the embedded server and BI access.\n\n"
+    "Example: tiltak db upgrade",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -118,9 +121,35 @@ def load_command(
     Example: load-report examples/2014-03.txt
     """
     _state["debug"] = _state["debug"] or debug
-    _commands().load_reports(
-        files, database_url, on_result=lambda result: _echo(result.describe(), quiet)
-    )
+    if quiet or len(files) < 2:
+        _commands().load_reports(
+            files, database_url, on_result=lambda result: _echo(result.describe(), quiet)
+        )
+        return
+    # A bar on stderr for many files; each file's line is printed after it, so the two
+    # streams do not garble each other on a terminal.
+    lines: list[str] = []
+    try:
+        _commands().load_reports(
+            files,
+            database_url,
+            on_result=lambda result: lines.append(result.describe()),
+            progress=_stderr_progress,
+        )
+    finally:
+        for line in lines:
+            typer.echo(line)
+
+
+def _stderr_progress(files: Sequence[Path]) -> Iterator[Path]:
+    with typer.progressbar(
+        files,
+        label="Loading",
+        file=sys.stderr,
+        show_pos=True,
+        item_show_func=lambda path: path.name if path else None,
+    ) as bar:
+        yield from bar
 
 
 app.command("load")(load_command)
@@ -135,7 +164,9 @@ load_report_app.command(cls=_Command)(load_command)
 
 @app.command()
 def render(
-    period: Annotated[str, typer.Option("--period", "-p", help="Month, YYYY-MM.")],
+    period: Annotated[
+        str, typer.Option("--period", "-p", metavar="YYYY-MM", help="Month, YYYY-MM.")
+    ],
     table: Annotated[
         str | None,
         typer.Option(
@@ -144,7 +175,12 @@ def render(
     ] = None,
     output_format: Annotated[
         str,
-        typer.Option("--format", "-f", help="text (the publication's layout) or markdown."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (the publication's layout, loadable again), markdown, csv (tidy),"
+            " xlsx (a sheet per table) or html (a standalone page).",
+        ),
     ] = "text",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
@@ -158,11 +194,77 @@ def render(
     if output_format not in RENDER_FORMATS:
         choices = ", ".join(RENDER_FORMATS)
         raise UsageError(f"unknown format {output_format!r}; choose one of: {choices}")
+    if output is None and output_format in BINARY_FORMATS and sys.stdout.isatty():
+        raise UsageError(f"{output_format} is a binary format: write it with --output FILE")
     rendered = _commands().render_period(_periode(period), table, output_format, database_url)
+    _write(rendered, output)
+
+
+def _write(content: str | bytes, output: Path | None) -> None:
     if output is None:
-        typer.echo(rendered, nl=False)
+        typer.echo(content, nl=False)
+    elif isinstance(content, bytes):
+        output.write_bytes(content)
     else:
-        output.write_text(rendered, encoding="utf-8")
+        output.write_text(content, encoding="utf-8")
+
+
+Periods = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--period",
+        "-p",
+        metavar="YYYY-MM",
+        help="Month; repeat for several. Default: every loaded month.",
+    ),
+]
+
+
+@app.command()
+def verify(periods: Periods = None, database_url: DatabaseUrl = None) -> None:
+    """Check that the views reproduce every published figure stored at load time.
+
+    Prints each mismatch (table, kjønn, row, column, file line, both values), a `Note: `
+    line where a later report implies last year's counts differ from those loaded for that
+    month (NAV revised them; not a failure), and a summary. Exit code 0 only when every
+    figure is reproduced.
+
+    Example: tiltak verify --period 2014-03
+    """
+    result = _commands().verify_periods([_periode(p) for p in periods or ()], database_url)
+    for line in result.lines():
+        typer.echo(line)
+    result.raise_for_mismatches()
+
+
+@app.command("periods")
+def periods_command(database_url: DatabaseUrl = None) -> None:
+    """List loaded months with every load of each: file, sha256, when, replaced or current.
+
+    Example: tiltak periods
+    """
+    typer.echo(_commands().list_periods(database_url), nl=False)
+
+
+@app.command()
+def export(
+    periods: Periods = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="json-stat (JSON-stat 2.0).")
+    ] = "json-stat",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Export rapport.deltakere (the finest published cells) as a JSON-stat 2.0 dataset.
+
+    Dimensions periode, kjønn, hovedgruppe, tiltaksgruppe and tiltak, with labels.
+
+    Example: tiltak export --period 2014-03 --format json-stat -o 2014-03.json
+    """
+    dates = [_periode(p) for p in periods or ()]
+    _write(_commands().export_periods(dates, output_format, database_url), output)
 
 
 # -- database -----------------------------------------------------------------------------
@@ -208,6 +310,21 @@ def db_url(database_url: DatabaseUrl = None) -> None:
     Example: psql "$(tiltak db url)" -c 'select * from rapport.hovedgrupper'
     """
     typer.echo(_commands().database_url_for_psql(database_url))
+
+
+@db_app.command("grant-reader")
+def db_grant_reader(
+    login_role: Annotated[str, typer.Argument(help="An existing role that can log in.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Let LOGIN_ROLE read the rapport views (and nothing else) via the role rapport_leser.
+
+    Run as a role with CREATEROLE. Role membership is server-wide: the login role can read
+    the rapport views of every database on the server that grants rapport_leser.
+
+    Example: tiltak db grant-reader metabase
+    """
+    typer.echo(_commands().grant_reader_role(login_role, database_url))
 
 
 @db_app.command("stop")

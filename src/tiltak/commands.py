@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 from tiltak.database import open_database, psql_url, resolve_url, stop_embedded
 from tiltak.errors import RefusedReportsError, ReportError, UsageError
@@ -20,6 +21,7 @@ from tiltak.migrations import (
     upgrade,
 )
 from tiltak.rendering import RENDERERS, fetch_blocks, select_tables
+from tiltak.verification import Verification, load_history, verify
 
 T = TypeVar("T")
 Progress = Callable[[Sequence[T]], Iterable[T]]
@@ -106,8 +108,8 @@ def render_period(
     table_name: str | None = None,
     output_format: str = "text",
     database_url: str | None = None,
-) -> str:
-    """The month's published tables, computed by the views, in the chosen format."""
+) -> str | bytes:
+    """The month's published tables, computed by the views, in the chosen format (xlsx: bytes)."""
     specs = select_tables(table_name)
     database = open_database(database_url)
     with database.begin() as connection:
@@ -118,3 +120,48 @@ def render_period(
     if not blocks:
         raise UsageError(f"no report loaded for {periode:%Y-%m}: run `load-report FILE` first")
     return RENDERERS[output_format](periode, blocks)
+
+
+def _read_only_snapshot(connection: Connection) -> None:
+    # One snapshot for a whole command, so a concurrent load is seen whole or not at all.
+    connection.execute(text("set transaction isolation level repeatable read, read only"))
+    ensure_schema_ready(connection, initialise=False)
+
+
+def verify_periods(periods: Sequence[date] = (), database_url: str | None = None) -> Verification:
+    """Every stored published cell of the given months (default: all) against the views."""
+    with open_database(database_url).begin() as connection:
+        _read_only_snapshot(connection)
+        return verify(connection, periods or None)
+
+
+def list_periods(database_url: str | None = None) -> str:
+    """Loaded months and their loads: file, sha256, when, replaced or current."""
+    with open_database(database_url).begin() as connection:
+        _read_only_snapshot(connection)
+        return load_history(connection)
+
+
+def export_periods(
+    periods: Sequence[date] = (),
+    output_format: str = "json-stat",
+    database_url: str | None = None,
+) -> str:
+    """rapport.deltakere for the given months (default: all) as JSON-stat 2.0."""
+    from tiltak.export import EXPORT_FORMATS, export_json_stat
+
+    if output_format not in EXPORT_FORMATS:
+        choices = ", ".join(EXPORT_FORMATS)
+        raise UsageError(f"unknown export format {output_format!r}; choose one of: {choices}")
+    with open_database(database_url).begin() as connection:
+        _read_only_snapshot(connection)
+        return export_json_stat(connection, periods or None)
+
+
+def grant_reader_role(login_role: str, database_url: str | None = None) -> str:
+    """Grant the read-only role rapport_leser to an existing login role."""
+    from tiltak.access import grant_reader
+
+    with open_database(database_url).begin() as connection:
+        ensure_schema_ready(connection, initialise=False)
+        return grant_reader(connection, login_role)

@@ -121,13 +121,26 @@ def create_views(connection: Connection) -> None:
 
 
 def grant_reader_access(connection: Connection) -> None:
-    """Re-apply the reader role's grants: a rebuilt view starts with none."""
-    role = connection.execute(
-        text("select 1 from pg_roles where rolname = :role"), {"role": READER_ROLE}
-    ).first()
-    if role is None:
+    """Re-apply the reader role's SELECT on the views: a rebuilt view starts with none.
+
+    Only where migration 0003 gave the role USAGE on schema rapport in this database: the
+    role is cluster-wide, and after a downgrade (which revokes USAGE) it must stay locked out.
+    """
+    if not reader_has_schema_usage(connection):
         return
     raw = _driver_connection(connection)
     role_name = sql.Identifier(READER_ROLE)
-    raw.execute(sql.SQL("grant usage on schema rapport to {}").format(role_name))
     raw.execute(sql.SQL("grant select on all tables in schema rapport to {}").format(role_name))
+
+
+def reader_has_schema_usage(connection: Connection) -> bool:
+    """Whether rapport_leser holds an explicit USAGE grant on schema rapport."""
+    found = connection.execute(
+        text(
+            "select 1 from pg_namespace as n, aclexplode(n.nspacl) as acl"
+            " join pg_roles as r on r.oid = acl.grantee"
+            " where n.nspname = 'rapport' and r.rolname = :role and acl.privilege_type = 'USAGE'"
+        ),
+        {"role": READER_ROLE},
+    ).first()
+    return found is not None

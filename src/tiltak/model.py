@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-RENDER_FORMATS = ("text", "markdown")
+RENDER_FORMATS = ("text", "markdown", "csv", "xlsx", "html")
+BINARY_FORMATS = ("xlsx",)
 TITLE = "Deltakere i arbeidsrettede tiltak. Tiltak og kjønn. En måned"
 KJONN: tuple[str, ...] = ("Kvinner", "Menn")
 TOTAL_LABEL = "I alt"

@@ -1,18 +1,20 @@
-"""Rendering: the published tables, read back from the `rapport` views, as text or markdown.
+"""Rendering: the published tables, read back from the `rapport` views, in every format.
 
 The text format is the publication's own layout (DESIGN.md), so `load-report` accepts what
-`tiltak render` writes.
+`tiltak render` writes. CSV and xlsx live in formats.py, the HTML page in htmlpage.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import column, select, table
 from sqlalchemy.engine import Connection
 
 from tiltak.errors import UsageError
+from tiltak.formats import render_csv, render_xlsx
+from tiltak.htmlpage import render_html
 from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, TITLE, TableSpec, format_periode
 from tiltak.tables import Block, Row
 
@@ -110,4 +112,12 @@ def _markdown_row(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "|" + "|".join([first, *rest]) + "|"
 
 
-RENDERERS = {"text": render_text, "markdown": render_markdown}
+Renderer = Callable[[date, Sequence[Block]], str | bytes]
+# Keys are model.RENDER_FORMATS; xlsx is the one binary format.
+RENDERERS: dict[str, Renderer] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "csv": render_csv,
+    "xlsx": render_xlsx,
+    "html": render_html,
+}

@@ -1,0 +1,65 @@
+"""Read-only access for BI tools: membership of rapport_leser for a login role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from tiltak.errors import DatabaseError, UsageError
+from tiltak.migrations import READER_ROLE
+
+_CREATE_HINT = (
+    f"role {READER_ROLE} does not exist on this server (creating it needs CREATEROLE):"
+    f" ask an administrator to run `CREATE ROLE {READER_ROLE} NOLOGIN`, then run this again"
+)
+
+
+def grant_reader(connection: Connection, login_role: str) -> str:
+    """Make `login_role` a member of rapport_leser, after (re)applying the role's grants.
+
+    The grants are applied here too, so a database migrated by a user who could not create
+    the role gets them once an administrator has created it.
+    """
+    roles = {
+        row.rolname: row.rolcanlogin
+        for row in connection.execute(
+            text("select rolname, rolcanlogin from pg_roles where rolname in (:reader, :login)"),
+            {"reader": READER_ROLE, "login": login_role},
+        )
+    }
+    if READER_ROLE not in roles:
+        raise DatabaseError(_CREATE_HINT)
+    if login_role not in roles:
+        raise UsageError(
+            f"no role {login_role!r} on this server: create it first, e.g."
+            f" CREATE ROLE {login_role} LOGIN PASSWORD '…'"
+        )
+    if login_role == READER_ROLE:
+        raise UsageError(f"give the name of a login role, not {READER_ROLE} itself")
+    raw = _driver(connection)
+    reader, login = sql.Identifier(READER_ROLE), sql.Identifier(login_role)
+    try:
+        raw.execute(sql.SQL("grant usage on schema rapport to {}").format(reader))
+        raw.execute(sql.SQL("grant select on all tables in schema rapport to {}").format(reader))
+        raw.execute(sql.SQL("grant {} to {}").format(reader, login))
+    except psycopg.errors.InsufficientPrivilege as exc:
+        first = str(exc).splitlines()[0]
+        raise DatabaseError(
+            f"not allowed to grant {READER_ROLE}: {first}; run this as a role with CREATEROLE"
+            f" (or ADMIN OPTION on {READER_ROLE})"
+        ) from exc
+    login_note = "" if roles[login_role] else f" (note: {login_role} has no LOGIN)"
+    return (
+        f"granted {READER_ROLE} to {login_role}: it may now SELECT from the rapport views"
+        f" of this database and nothing else{login_note}"
+    )
+
+
+def _driver(connection: Connection) -> psycopg.Connection[Any]:
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    return raw

@@ -1,0 +1,222 @@
+"""Verification: every stored published cell against what the `rapport` views compute.
+
+A load keeps the figures as printed (tiltak.publisert_celle) beside the counts they were
+derived from; verifying re-reads the views and compares cell by cell, so a changed count,
+view or hierarchy that no longer reproduces the publication is caught and named. It also
+notes where a month's Endring columns imply last year's counts that differ from the counts
+loaded for that earlier month: NAV revises old figures, so these are notes, not failures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import column, select, table, text
+from sqlalchemy.engine import Connection
+
+from tiltak.errors import TiltakError, UsageError
+from tiltak.model import TABLES, TableSpec
+
+# Columns where the publication prints a zero count as a blank; elsewhere blank = unknown.
+_ENDRING_COLUMNS = ("endring_antall", "endring_prosent")
+
+ViewKey = tuple[int, str | None, str]  # (table number, kjønn, row label)
+
+
+class VerificationError(TiltakError):
+    """Some published figures are not reproduced by the views."""
+
+
+@dataclass
+class Verification:
+    periods: list[date] = field(default_factory=list)
+    cells: int = 0
+    blank_cells: int = 0
+    mismatches: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def lines(self) -> list[str]:
+        months = ", ".join(f"{p:%Y-%m}" for p in self.periods)
+        summary = (
+            f"{len(self.periods)} period(s) ({months}), {self.cells} published cells checked"
+            f" ({self.cells - self.blank_cells} figures, {self.blank_cells} blank),"
+            f" {len(self.mismatches)} mismatch(es), {len(self.notes)} note(s)"
+        )
+        return [*self.mismatches, *self.notes, summary]
+
+    def raise_for_mismatches(self) -> None:
+        if self.mismatches:
+            raise VerificationError(
+                f"{len(self.mismatches)} of {self.cells} published cells are not reproduced"
+                " by the views"
+            )
+
+
+def loaded_periods(connection: Connection) -> list[date]:
+    rows = connection.execute(
+        text("select periode from tiltak.innlesing where erstattet is null order by periode")
+    )
+    return [row.periode for row in rows]
+
+
+def verify(connection: Connection, periods: Sequence[date] | None = None) -> Verification:
+    """Compare every period's published cells with the views (all loaded periods if None)."""
+    loaded = loaded_periods(connection)
+    missing = [p for p in periods or () if p not in loaded]
+    if missing:
+        months = ", ".join(f"{p:%Y-%m}" for p in missing)
+        raise UsageError(f"no report loaded for {months}")
+    result = Verification(periods=sorted(set(periods)) if periods else loaded)
+    for periode in result.periods:
+        _verify_period(connection, periode, result)
+        result.notes += revision_notes(connection, periode)
+    return result
+
+
+def _view_rows(
+    connection: Connection, periode: date, spec: TableSpec
+) -> dict[ViewKey, tuple[int, dict[str, int | None]]]:
+    """(table, kjønn, rad) → (radnr, {view column: value}) for one table and month."""
+    names = ["radnr", "rad", *spec.view_columns] + (["kjonn"] if spec.by_kjonn else [])
+    view = table(spec.view, *(column(n) for n in ["periode", *names]), schema="rapport")
+    query = select(*(view.c[n] for n in names)).where(view.c.periode == periode)
+    found = {}
+    for row in connection.execute(query):
+        values = row._mapping
+        kjonn = values["kjonn"] if spec.by_kjonn else None
+        found[spec.number, kjonn, values["rad"]] = (
+            values["radnr"],
+            {c: values[c] for c in spec.view_columns},
+        )
+    return found
+
+
+_PUBLISHED = text(
+    "select p.tabell, k.navn as kjonn, p.radnr, p.rad, p.linje, p.kolonne, p.verdi, i.filnavn"
+    " from tiltak.publisert_celle as p"
+    " join tiltak.innlesing as i on i.innlesing_id = p.innlesing_id"
+    " left join tiltak.kjonn as k on k.kjonn_id = p.kjonn_id"
+    " where i.periode = :periode and i.erstattet is null"
+    " order by p.tabell, k.rekkefolge nulls first, p.radnr, p.linje, p.kolonne"
+)
+
+
+def _verify_period(connection: Connection, periode: date, result: Verification) -> None:
+    views: dict[ViewKey, tuple[int, dict[str, int | None]]] = {}
+    for spec in TABLES:
+        views.update(_view_rows(connection, periode, spec))
+    published_rows: set[ViewKey] = set()
+    for cell in connection.execute(_PUBLISHED, {"periode": periode}):
+        key: ViewKey = (cell.tabell, cell.kjonn, cell.rad)
+        published_rows.add(key)
+        result.cells += 1
+        result.blank_cells += cell.verdi is None
+        where = (
+            f"{periode:%Y-%m} table {cell.tabell}{' ' + cell.kjonn if cell.kjonn else ''}"
+            f" row {cell.rad!r} column {cell.kolonne} ({cell.filnavn} line {cell.linje})"
+        )
+        expected = cell.verdi
+        if expected is None and cell.kolonne not in _ENDRING_COLUMNS:
+            expected = 0  # a blank count cell means zero
+        if key not in views:
+            result.mismatches.append(f"Mismatch: {where}: published {expected}, no such view row")
+            continue
+        radnr, values = views[key]
+        if values[cell.kolonne] != expected:
+            result.mismatches.append(
+                f"Mismatch: {where}: published {expected}, views {values[cell.kolonne]}"
+            )
+        if radnr != cell.radnr:
+            result.mismatches.append(
+                f"Mismatch: {where}: published as row {cell.radnr}, views put it at row {radnr}"
+            )
+    for number, kjonn, rad in sorted(views.keys() - published_rows, key=str):
+        result.mismatches.append(
+            f"Mismatch: {periode:%Y-%m} table {number}{' ' + kjonn if kjonn else ''}"
+            f" row {rad!r}: in the views but not in the published report"
+        )
+
+
+# Last year's counts as month M's report implies them, beside the counts loaded for M - 12
+# (summed to the same category; tiltaksgrupper as the tiltak were grouped in M - 12).
+_REVISIONS = text(
+    """
+    with earlier as (
+        select (:periode - interval '1 year')::date as periode
+        where exists (
+            select 1 from tiltak.innlesing
+            where periode = (:periode - interval '1 year')::date and erstattet is null
+        )
+    ),
+    implied as (
+        select 1 as nivaa, 'hovedgruppe' as kategori, h.navn, h.rekkefolge, f.kjonn_id,
+            f.antall, (select coalesce(sum(a.antall), 0) from tiltak.antall as a, earlier as e
+                       where a.periode = e.periode and a.hovedgruppe_id = f.hovedgruppe_id
+                       and a.kjonn_id = f.kjonn_id) as lastet
+        from tiltak.fjorar_hovedgruppe as f
+        join tiltak.hovedgruppe as h on h.hovedgruppe_id = f.hovedgruppe_id
+        where f.periode = :periode
+        union all
+        select 2, 'tiltaksgruppe', g.navn, g.rekkefolge, f.kjonn_id,
+            f.antall, (select coalesce(sum(c.antall), 0) from tiltak.celle as c, earlier as e
+                       where c.periode = e.periode and c.tiltaksgruppe_id = f.tiltaksgruppe_id
+                       and c.kjonn_id = f.kjonn_id)
+        from tiltak.fjorar_tiltaksgruppe as f
+        join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = f.tiltaksgruppe_id
+        where f.periode = :periode
+    )
+    select e.periode as tidligere, i.kategori, i.navn, k.navn as kjonn, i.antall, i.lastet
+    from implied as i
+    cross join earlier as e
+    join tiltak.kjonn as k on k.kjonn_id = i.kjonn_id
+    where i.antall <> i.lastet
+    order by i.nivaa, i.rekkefolge, k.rekkefolge
+    """
+)
+
+
+def revision_notes(connection: Connection, periode: date) -> list[str]:
+    """One `Note: ` line per category × kjønn whose implied last-year count was revised."""
+    return [
+        f"Note: {row.tidligere:%Y-%m} {row.kategori} {row.navn!r} {row.kjonn}:"
+        f" the {periode:%Y-%m} report implies {row.antall}, loaded {row.lastet}"
+        f" (revised by {row.antall - row.lastet:+d})"
+        for row in connection.execute(_REVISIONS, {"periode": periode})
+    ]
+
+
+_LOADS = text(
+    "select periode, filnavn, sha256, innlest, erstattet from tiltak.innlesing"
+    " order by periode, innlest, innlesing_id"
+)
+
+
+def load_history(connection: Connection) -> str:
+    """Every loaded month with its loads: file, sha256, when, and replaced or current."""
+    rows = connection.execute(_LOADS).all()
+    if not rows:
+        return "no months loaded: run `load-report FILE` first\n"
+    header = ("periode", "status", "loaded", "replaced", "file", "sha256")
+    table = [
+        (
+            f"{r.periode:%Y-%m}",
+            "replaced" if r.erstattet else "current",
+            f"{r.innlest:%Y-%m-%d %H:%M:%S%z}",
+            f"{r.erstattet:%Y-%m-%d %H:%M:%S%z}" if r.erstattet else "",
+            r.filnavn,
+            r.sha256,
+        )
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in [header, *table]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+             for line in [header, *table]]  # fmt: skip
+    months = len({r.periode for r in rows})
+    lines.append(f"{months} month(s), {len(rows)} load(s)")
+    return "\n".join(lines) + "\n"
