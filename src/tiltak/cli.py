@@ -83,6 +83,13 @@ db_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(db_app, name="db")
+categories_app = typer.Typer(
+    help="Category changes (new, renamed, moved tiltak) as alembic revisions.\n\n"
+    "Example: tiltak categories plan 2016-01.txt",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(categories_app, name="categories")
 
 
 @app.callback()
@@ -334,6 +341,63 @@ def db_stop() -> None:
     Example: tiltak db stop
     """
     typer.echo(_commands().stop_embedded_server())
+
+
+# -- categories and synthetic reports -----------------------------------------------------
+
+
+@categories_app.command("plan")
+def categories_plan(
+    report: Annotated[Path, typer.Argument(help="A report with categories the database lacks.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Write an alembic revision adding the categories REPORT prints that its month lacks.
+
+    New tiltak and tiltaksgrupper are placed in published order and valid from the report's
+    month; a tiltak printed in another group moves there from that month on, earlier months
+    keeping the old group. Prints the revision's path; the file explains how to turn an
+    addition into an alias (a rename). It goes to alembic/versions, or to the directory in
+    TILTAK_VERSIONS_DIR, which every tiltak command then reads revisions from as well.
+
+    Example: tiltak categories plan 2016-01.txt && tiltak db upgrade && load-report 2016-01.txt
+    """
+    path, summary = _commands().plan_categories(report, database_url)
+    typer.echo(summary, err=True)
+    if path is not None:
+        typer.echo(str(path))
+
+
+@app.command()
+def synth(
+    directory: Annotated[Path, typer.Argument(help="Directory to write YYYY-MM.txt files to.")],
+    months: Annotated[int, typer.Option("--months", "-n", help="How many months.")] = 120,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 1,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First month, YYYY-MM (default 2014-03).")
+    ] = None,
+    with_changes: Annotated[
+        bool, typer.Option("--with-changes", help="NAV's category changes of 2015-2021 too.")
+    ] = False,
+    revisions: Annotated[
+        float, typer.Option("--revisions", help="Share of months revising last year's counts.")
+    ] = 0.0,
+    from_report: Annotated[
+        Path | None,
+        typer.Option("--from", help="Report to evolve from (default examples/2014-03.txt)."),
+    ] = None,
+) -> None:
+    """Write generated monthly reports, evolved from the March 2014 figures, for testing.
+
+    Every rule of the publication holds in them. With --with-changes, months from 2016 on
+    print categories that need `tiltak categories plan` before they load.
+
+    Example: tiltak synth /tmp/reports --months 120 --seed 7 && load-report /tmp/reports/*.txt
+    """
+    first = _periode(start) if start else None
+    paths = _commands().write_synthetic_history(
+        directory, months, seed, first, with_changes, revisions, from_report
+    )
+    typer.echo(f"{len(paths)} reports written to {directory}")
 
 
 # -- the one exit point -------------------------------------------------------------------

@@ -165,3 +165,49 @@ def grant_reader_role(login_role: str, database_url: str | None = None) -> str:
     with open_database(database_url).begin() as connection:
         ensure_schema_ready(connection, initialise=False)
         return grant_reader(connection, login_role)
+
+
+def plan_categories(report_path: Path, database_url: str | None = None) -> tuple[Path | None, str]:
+    """Write an alembic revision adding what the report prints and its month's hierarchy
+    lacks: (its path, or None when nothing is missing; a summary). Changes no data."""
+    from tiltak.categories import new_revision_id, plan_changes, write_revision
+    from tiltak.migrations import versions_dirs
+    from tiltak.parsing import read_report
+
+    report = read_report(report_path)
+    month = f"{report.periode:%Y-%m}"
+    with open_database(database_url).begin() as connection:
+        _read_only_snapshot(connection)
+        plan = plan_changes(connection, report)
+    if plan.empty:
+        return None, f"{report_path}: every category it prints is known in {month}; no revision"
+    revision = new_revision_id(report.periode)
+    path = write_revision(plan, versions_dirs()[-1], revision, head_revision())
+    return path, (
+        f"{report_path}: {plan.summary()} from {month} on; wrote revision {revision}:"
+        " review it, then run `tiltak db upgrade`"
+    )
+
+
+def write_synthetic_history(
+    directory: Path,
+    months: int,
+    seed: int,
+    start: date | None = None,
+    with_changes: bool = False,
+    revision_rate: float = 0.0,
+    seed_report: Path | None = None,
+) -> list[Path]:
+    """Generated monthly reports evolved from a report (March 2014), one file per month."""
+    from tiltak import synth
+
+    changes = synth.NAV_CHANGES if with_changes else ()
+    return synth.write_history(
+        directory,
+        months=months,
+        seed=seed,
+        start=start,
+        changes=changes,
+        revision_rate=revision_rate,
+        first=synth.seed_month(seed_report),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,28 @@ from tiltak.resources import alembic_dir, views_dir
 READER_ROLE = "rapport_leser"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+VERSIONS_DIR_ENV = "TILTAK_VERSIONS_DIR"
+
+
+def versions_dirs() -> list[Path]:
+    """Where revisions live: alembic/versions, and TILTAK_VERSIONS_DIR when set (category
+    revisions that `tiltak categories plan` writes outside the installation)."""
+    extra = os.environ.get(VERSIONS_DIR_ENV)
+    return [alembic_dir() / "versions", *([Path(extra).resolve()] if extra else [])]
+
+
+def alembic_config(
+    connection: Connection | None = None, extra_versions: Sequence[Path] = ()
+) -> Config:
     config = Config()
     config.set_main_option("script_location", str(alembic_dir()))
+    locations = [*versions_dirs(), *extra_versions]
+    if len(locations) > 1:
+        # Given version_locations, alembic reads only those: list alembic/versions too.
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_path_separator", "os")  # alembic < 1.16
+        joined = os.pathsep.join(str(p) for p in locations)
+        config.set_main_option("version_locations", joined.replace("%", "%%"))
     config.attributes["connection"] = connection
     return config
 

@@ -69,21 +69,33 @@ def _cells(spec: TableSpec, row: Row) -> list[str]:
     return [format_number(v) if v else "" for v in row.values]
 
 
-def render_text(periode: date, blocks: Sequence[Block]) -> str:
-    """The publication's text layout: one page per block, loadable by `load-report`."""
+def render_text(periode: date, blocks: Sequence[Block], page_rows: int | None = None) -> str:
+    """The publication's text layout: one page per block, loadable by `load-report`.
+
+    With `page_rows`, tables 5 and 6 run over pages of at most that many rows below the
+    grand total, which each continued page repeats with the header, as NAV pages them.
+    """
     pages = []
     for block in blocks:
-        lines = [f"# {TITLE}", "", f"## {block.table.heading}", "", format_periode(periode), ""]
-        if block.kjonn:
-            lines += [f"### {block.kjonn}", ""]
-        lines.append("\t" + "\t".join(block.table.columns))
-        for row in block.rows:
-            cells = [row.label, *_cells(block.table, row)]
-            if row.is_sum:
-                cells = [f"<b>{c}</b>" if c else "" for c in cells]
-            lines.append("\t".join(cells))
-        pages.append("\n".join(lines))
+        for rows in _page_rows(block, page_rows):
+            lines = [f"# {TITLE}", "", f"## {block.table.heading}", "", format_periode(periode), ""]
+            if block.kjonn:
+                lines += [f"### {block.kjonn}", ""]
+            lines.append("\t" + "\t".join(block.table.columns))
+            for row in rows:
+                cells = [row.label, *_cells(block.table, row)]
+                if row.is_sum:
+                    cells = [f"<b>{c}</b>" if c else "" for c in cells]
+                lines.append("\t".join(cells))
+            pages.append("\n".join(lines))
     return "\n\n\n\n".join(pages) + "\n"
+
+
+def _page_rows(block: Block, page_rows: int | None) -> list[tuple[Row, ...]]:
+    if page_rows is None or block.table.has_endring or len(block.rows) <= page_rows + 1:
+        return [block.rows]
+    total, body = block.rows[0], block.rows[1:]
+    return [(total, *body[i : i + page_rows]) for i in range(0, len(body), page_rows)]
 
 
 def render_markdown(periode: date, blocks: Sequence[Block]) -> str:

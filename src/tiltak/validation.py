@@ -119,7 +119,8 @@ class _Checker:
         name = aliases.get(label)
         if name is None:
             noun = "tiltaksgruppe" if kind == "gruppesum" else kind
-            self.problem(row.line, f"{self.where(block, row)}: unknown {noun}")
+            hint = "" if kind == "hovedgruppe" else "; add it with `tiltak categories plan`"
+            self.problem(row.line, f"{self.where(block, row)}: unknown {noun}{hint}")
             return None
         return (kind, name)
 
@@ -137,7 +138,7 @@ class _Checker:
             self.problem(
                 row.line,
                 f"{self.where(block, row)}: tiltak {name!r} is not in the hierarchy"
-                f" for {self.report.periode:%Y-%m}",
+                f" for {self.report.periode:%Y-%m}; `tiltak categories plan` adds it",
             )
             return None
         return ("tiltak", name)
@@ -204,7 +205,8 @@ class _Checker:
                         self.problem(
                             member.row.line,
                             f"{self.where(block, member.row)}: printed in group {item.key[1]!r}"
-                            f" but belongs to {belongs!r} in {self.report.periode:%Y-%m}",
+                            f" but belongs to {belongs!r} in {self.report.periode:%Y-%m}"
+                            "; if NAV moved it, `tiltak categories plan` records the move",
                         )
                 pending = []
         for member in pending:
