@@ -145,8 +145,8 @@ def mismatches(url: str, publication: Publication) -> list[str]:
                 continue
             for column, raw in zip(block.columns, cells, strict=True):
                 expected = number(raw)
-                if expected is None and column != "endring_prosent":
-                    expected = 0  # a blank count cell means zero
+                if expected is None and not column.startswith("endring"):
+                    expected = 0  # a blank count means zero; a blank Endring means unknown
                 if view_row[column] != expected:
                     problems.append(
                         f"{where} {label!r} {column}: view {view_row[column]}, published {expected}"

@@ -182,9 +182,9 @@ class _Checker:
         target: dict[tuple[str, str], int],
     ) -> None:
         for item in rows:
-            if item.key == TOTAL_KEY:
-                continue
-            antall, endring = item.row.cells[0] or 0, item.row.cells[1] or 0
+            if item.key == TOTAL_KEY or item.row.cells[1] is None:
+                continue  # a blank Endring: last year's count is unknown, so none is stored
+            antall, endring = item.row.cells[0] or 0, item.row.cells[1]
             if antall - endring < 0:
                 self.problem(
                     item.row.line,
@@ -251,9 +251,9 @@ class _Checker:
     def _compare_cells(self, block: ParsedBlock, printed: ParsedRow, expected: Row) -> None:
         for index, column in enumerate(block.table.columns):
             published = printed.cells[index]
-            is_percent = block.table.has_endring and index == 2
-            if published is None and not is_percent:
-                published = 0  # a blank count means zero
+            is_endring = block.table.has_endring and index > 0
+            if published is None and not is_endring:
+                published = 0  # a blank count means zero; a blank Endring means unknown
             want = expected.values[index]
             if published != want:
                 self.problem(
