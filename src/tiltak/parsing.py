@@ -13,14 +13,26 @@ from datetime import date
 from pathlib import Path
 
 from tiltak.errors import Problem, ReportError
-from tiltak.model import KJONN, TABLES_BY_HEADING, TableSpec, format_periode, parse_month_line
+from tiltak.model import (
+    KJONN,
+    TABLES_BY_HEADING,
+    TableSpec,
+    format_periode,
+    normalize_label,
+    parse_month_line,
+)
 
 MAX_REPORT_BYTES = 5_000_000  # a real monthly report is about 15 kB
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
 _INTEGER = re.compile(r"-?\d+")
 _BOLD = re.compile(r"^<b>(.*)</b>$", re.DOTALL)
 _LOOKS_LIKE_MONTH = re.compile(r"^\S+\s+\d{4}$")
-_SUPPRESSION_MARKS = {"*", "..", ":", "-", "–", "x", "X"}
+# Markers statistics agencies print for a hidden (suppressed) or unavailable cell.
+_SUPPRESSION_MARKS = {"*", "..", "...", "…", ":", "-", "–", "—", "x", "X"}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+# C0 controls other than tab, line breaks and form feed: not something a text report holds.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -65,15 +77,21 @@ def read_report(path: Path) -> ParsedReport:
             raise ReportError(
                 [Problem(name, 1, f"file is {size:,} bytes; a monthly report is far smaller")]
             )
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_REPORT_BYTES + 1)  # a pipe or a device tells no size first
     except OSError as exc:
         raise ReportError([Problem(name, 1, f"cannot read file: {exc.strerror}")]) from exc
+    if len(raw) > MAX_REPORT_BYTES:
+        message = f"file is over {MAX_REPORT_BYTES:,} bytes; a monthly report is far smaller"
+        raise ReportError([Problem(name, 1, message)])
     return parse_report(raw, name)
 
 
 def parse_report(raw: bytes, path: str) -> ParsedReport:
     text = decode(raw, path)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # a final line break does not start another line
     parser = _Parser(path)
     for number, line in enumerate(lines, start=1):
         parser.feed(number, line)
@@ -82,22 +100,48 @@ def parse_report(raw: bytes, path: str) -> ParsedReport:
 
 def decode(raw: bytes, path: str) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; binary and empty files are refused."""
-    if not raw.strip():
-        raise ReportError([Problem(path, 1, "file is empty")])
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        line = _line_at(raw, raw.index(b"\x00"))
         raise ReportError([Problem(path, line, "binary file: NUL byte; expected a text report")])
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            line = raw[: utf8_error.start].count(b"\n") + 1
-            byte = raw[utf8_error.start]
-            raise ReportError(
-                [Problem(path, line, f"byte 0x{byte:02x} is neither UTF-8 nor Windows-1252")]
-            ) from None
+        text = _decode_not_utf8(raw, path, utf8_error)
+    if not text.strip():
+        raise ReportError([Problem(path, 1, "file is empty")])
+    control = _CONTROL.search(text)
+    if control:
+        line = len(_LINE_BREAK.split(text[: control.start()]))
+        char = ord(control.group())
+        raise ReportError(
+            [Problem(path, line, f"binary file: control character 0x{char:02x}; expected text")]
+        )
+    return text
+
+
+def _decode_not_utf8(raw: bytes, path: str, utf8_error: UnicodeDecodeError) -> str:
+    """Windows-1252, unless the file is UTF-8 up to a broken byte: then it is refused."""
+    start = utf8_error.start
+    if any(byte >= 0x80 for byte in raw[:start]):
+        # Letters before this byte were valid UTF-8: a Windows-1252 reading would garble them.
+        line = _line_at(raw, start)
+        if utf8_error.end == len(raw) and "end of data" in utf8_error.reason:
+            message = "file ends in the middle of a UTF-8 character: is it truncated?"
+        else:
+            message = f"byte 0x{raw[start]:02x} is not valid UTF-8 (the file is UTF-8 before it)"
+        raise ReportError([Problem(path, line, message)]) from None
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as cp1252_error:
+        line = _line_at(raw, cp1252_error.start)
+        byte = raw[cp1252_error.start]
+        raise ReportError(
+            [Problem(path, line, f"byte 0x{byte:02x} is neither UTF-8 nor Windows-1252")]
+        ) from None
+
+
+def _line_at(raw: bytes, offset: int) -> int:
+    return len(_LINE_BREAK_BYTES.split(raw[:offset]))
 
 
 def parse_cell(text: str) -> int | None:
@@ -110,7 +154,8 @@ def parse_cell(text: str) -> int | None:
         return None
     if value in _SUPPRESSION_MARKS:
         raise ValueError(
-            f"suppressed or missing cell {value!r}: reports with hidden cells are not supported"
+            f"hidden (suppressed) cell {value!r}: a report with hidden cells is refused,"
+            " as its tables cannot be rebuilt from the counts"
         )
     compact = _SPACES.sub("", value.replace("\u2212", "-"))
     if not _INTEGER.fullmatch(compact):
@@ -141,6 +186,7 @@ class _Parser:
         self.in_other_section = False
         self.page_periode: date | None = None
         self.kjonn: str | None = None
+        self.page_genders: dict[str, int] = {}  # gender line -> its line number, this page
         self.block: ParsedBlock | None = None
         self.skip_repeated_total = False
 
@@ -172,6 +218,10 @@ class _Parser:
     def _text_line(self, number: int, text: str) -> None:
         gender = text.removeprefix("### ").strip()
         if gender in KJONN:
+            if gender in self.page_genders:
+                first = self.page_genders[gender]
+                self.problem(number, f"{gender!r} twice on one page (first on line {first})")
+            self.page_genders[gender] = number
             self.kjonn = gender
             self.block = None
             return
@@ -205,6 +255,9 @@ class _Parser:
     def _header(self, number: int, columns: list[str]) -> None:
         assert self.table is not None
         spec = self.table
+        if any(c.strip() for c in columns) and all(_is_figure(c) for c in columns):
+            # Figures after a leading tab: a row whose label is blank, not a new header.
+            return self.problem(number, f"table {spec.number}: a row without a label")
         self.block = None
         if self.page_periode is None:
             return self.problem(number, f"table {spec.number} page has no month line before it")
@@ -237,9 +290,15 @@ class _Parser:
                 return self.problem(number, f"{where}, column {column!r}: {exc}")
         row = ParsedRow(number, label, is_sum, tuple(values))
         if self.skip_repeated_total:
+            # A continued page repeats the table's grand total: the same row, already seen.
             self.skip_repeated_total = False
-            if block.rows and _same_row(row, block.rows[0]):
+            first = block.rows[0] if block.rows else None
+            if first is not None and _same_row(row, first):
                 return
+            if first is not None and _same_total(row, first):
+                return self.problem(
+                    number, f"{where}: repeats the total of line {first.line} with other figures"
+                )
         block.rows.append(row)
 
     def finish(self, sha256: str, line_count: int) -> ParsedReport:
@@ -252,6 +311,8 @@ class _Parser:
                         line_count,
                         f"table {spec.number} {spec.heading!r}{_kjonn_text(kjonn)} is missing",
                     )
+        if not self.problems:
+            self._check_last_block()
         if self.problems:
             raise ReportError(self.problems)
         assert self.periode is not None
@@ -259,9 +320,39 @@ class _Parser:
             self.path, sha256, self.periode, self.periode_line, line_count, self.blocks
         )
 
+    def _check_last_block(self) -> None:
+        """A file cut short ends in a block with fewer rows than its siblings: say so.
+
+        The blocks of one kind (tables 1-2, 3-4, 5-6) print the same rows, so the last block
+        of the file is shorter than all the others only when rows are missing at its end.
+        """
+        last = max(self.blocks.values(), key=lambda block: block.last_line)
+        peers = [b for b in self.blocks.values() if b.table.kind == last.table.kind]
+        others = [b for b in peers if b is not last]
+        shortest = min(others, key=lambda block: len(block.rows), default=None)
+        if shortest is not None and len(last.rows) < len(shortest.rows):
+            self.problem(
+                last.last_line,
+                f"table {last.table.number}{_kjonn_text(last.kjonn)} ends after"
+                f" {len(last.rows)} rows, table {shortest.table.number}"
+                f"{_kjonn_text(shortest.kjonn)} has {len(shortest.rows)}: is the file cut short?",
+            )
+
+
+def _is_figure(text: str) -> bool:
+    try:
+        parse_cell(text)
+    except ValueError:
+        return False
+    return True
+
 
 def _same_row(a: ParsedRow, b: ParsedRow) -> bool:
     return (a.label, a.is_sum, a.cells) == (b.label, b.is_sum, b.cells)
+
+
+def _same_total(a: ParsedRow, b: ParsedRow) -> bool:
+    return a.is_sum and b.is_sum and normalize_label(a.label) == normalize_label(b.label)
 
 
 def _kjonn_text(kjonn: str | None) -> str:
