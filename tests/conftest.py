@@ -4,6 +4,8 @@ tests' own), a migrated template database, and a fresh database per test."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +28,7 @@ def _with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     """An admin URL of the PostgreSQL server the tests run against."""
     configured = os.environ.get("TILTAK_TEST_DATABASE_URL")
     if configured:
@@ -35,11 +37,15 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from tiltak import database
 
     saved = os.environ.get(database.DATA_DIR_ENV)
-    os.environ[database.DATA_DIR_ENV] = str(tmp_path_factory.mktemp("embedded"))
+    # Not under pytest's tmp_path: a later pytest session, as root, closes that tree to
+    # 0700 and so locks out the server (it runs as another user) of a session still running.
+    data = tempfile.mkdtemp(prefix="tiltak-test-server-")
+    os.environ[database.DATA_DIR_ENV] = data
     try:
         yield database.embedded_url()
     finally:
         database.stop_embedded()
+        shutil.rmtree(data, ignore_errors=True)
         if saved is None:
             del os.environ[database.DATA_DIR_ENV]
         else:

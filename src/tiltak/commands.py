@@ -43,20 +43,20 @@ def load_reports(
     A refused file does not stop the others; RefusedReportsError is raised at the end when any
     file was refused, after the good ones are committed.
     """
-    database = open_database(database_url)
-    with database.begin() as connection:
-        ensure_schema_ready(connection, initialise=True)
     results: list[LoadResult] = []
     refused: list[ReportError] = []
-    for path in progress(paths):
-        try:
-            with database.begin() as connection:
-                result = load_file(connection, path)
-        except ReportError as error:
-            refused.append(error)
-            continue
-        results.append(result)
-        on_result(result)
+    with open_database(database_url).connect() as connection:
+        with connection.begin():
+            ensure_schema_ready(connection, initialise=True)
+        for path in progress(paths):
+            try:
+                with connection.begin():
+                    result = load_file(connection, path)
+            except ReportError as error:
+                refused.append(error)
+                continue
+            results.append(result)
+            on_result(result)
     if refused:
         raise RefusedReportsError(refused, len(paths))
     return results

