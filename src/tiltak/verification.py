@@ -43,6 +43,8 @@ class Verification:
 
     def lines(self) -> list[str]:
         months = ", ".join(f"{p:%Y-%m}" for p in self.periods)
+        if len(self.periods) > 6:
+            months = f"{self.periods[0]:%Y-%m} … {self.periods[-1]:%Y-%m}"
         summary = (
             f"{len(self.periods)} period(s) ({months}), {self.cells} published cells checked"
             f" ({self.cells - self.blank_cells} figures, {self.blank_cells} blank),"
@@ -145,37 +147,42 @@ def _verify_period(connection: Connection, periode: date, result: Verification) 
 
 # Last year's counts as month M's report implies them, beside the counts loaded for M - 12
 # (summed to the same category; tiltaksgrupper as the tiltak were grouped in M - 12).
+# Both months are bound as constants, so each side is one index range of its table.
 _REVISIONS = text(
     """
-    with earlier as (
-        select (:periode - interval '1 year')::date as periode
-        where exists (
-            select 1 from tiltak.innlesing
-            where periode = (:periode - interval '1 year')::date and erstattet is null
-        )
-    ),
-    implied as (
+    with implied as (
         select 1 as nivaa, 'hovedgruppe' as kategori, h.navn, h.rekkefolge, f.kjonn_id,
-            f.antall, (select coalesce(sum(a.antall), 0) from tiltak.antall as a, earlier as e
-                       where a.periode = e.periode and a.hovedgruppe_id = f.hovedgruppe_id
-                       and a.kjonn_id = f.kjonn_id) as lastet
+            f.antall, coalesce(loaded.antall, 0) as lastet
         from tiltak.fjorar_hovedgruppe as f
         join tiltak.hovedgruppe as h on h.hovedgruppe_id = f.hovedgruppe_id
+        left join (
+            select hovedgruppe_id, kjonn_id, sum(antall) as antall
+            from tiltak.antall
+            where periode = :earlier
+            group by hovedgruppe_id, kjonn_id
+        ) as loaded on loaded.hovedgruppe_id = f.hovedgruppe_id and loaded.kjonn_id = f.kjonn_id
         where f.periode = :periode
         union all
         select 2, 'tiltaksgruppe', g.navn, g.rekkefolge, f.kjonn_id,
-            f.antall, (select coalesce(sum(c.antall), 0) from tiltak.celle as c, earlier as e
-                       where c.periode = e.periode and c.tiltaksgruppe_id = f.tiltaksgruppe_id
-                       and c.kjonn_id = f.kjonn_id)
+            f.antall, coalesce(loaded.antall, 0)
         from tiltak.fjorar_tiltaksgruppe as f
         join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = f.tiltaksgruppe_id
+        left join (
+            select tiltaksgruppe_id, kjonn_id, sum(antall) as antall
+            from tiltak.celle
+            where periode = :earlier
+            group by tiltaksgruppe_id, kjonn_id
+        ) as loaded
+            on loaded.tiltaksgruppe_id = f.tiltaksgruppe_id and loaded.kjonn_id = f.kjonn_id
         where f.periode = :periode
     )
-    select e.periode as tidligere, i.kategori, i.navn, k.navn as kjonn, i.antall, i.lastet
+    select i.kategori, i.navn, k.navn as kjonn, i.antall, i.lastet
     from implied as i
-    cross join earlier as e
     join tiltak.kjonn as k on k.kjonn_id = i.kjonn_id
     where i.antall <> i.lastet
+        and exists (
+            select 1 from tiltak.innlesing where periode = :earlier and erstattet is null
+        )
     order by i.nivaa, i.rekkefolge, k.rekkefolge
     """
 )
@@ -183,11 +190,12 @@ _REVISIONS = text(
 
 def revision_notes(connection: Connection, periode: date) -> list[str]:
     """One `Note: ` line per category × kjønn whose implied last-year count was revised."""
+    earlier = periode.replace(year=periode.year - 1)
     return [
-        f"Note: {row.tidligere:%Y-%m} {row.kategori} {row.navn!r} {row.kjonn}:"
+        f"Note: {earlier:%Y-%m} {row.kategori} {row.navn!r} {row.kjonn}:"
         f" the {periode:%Y-%m} report implies {row.antall}, loaded {row.lastet}"
         f" (revised by {row.antall - row.lastet:+d})"
-        for row in connection.execute(_REVISIONS, {"periode": periode})
+        for row in connection.execute(_REVISIONS, {"periode": periode, "earlier": earlier})
     ]
 
 
