@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -89,3 +91,17 @@ def test_db_url_prints_a_url_psql_accepts(cli: Cli, db_url: str) -> None:
     assert url.startswith("postgresql://")
     with psycopg.connect(url) as conn:
         assert conn.execute("select count(*) from rapport.hovedgrupper").fetchone() == (0,)
+
+
+def test_db_psql_works_without_psql_on_path(db_url: str, tmp_path: Path) -> None:
+    # A machine with only Python has no psql: the one the embedded server ships is used.
+    tiltak = Path(sys.executable).parent / "tiltak"
+    result = subprocess.run(
+        [str(tiltak), "db", "psql", "-At", "-c", "select count(*) from rapport.hovedgrupper"],
+        env={"PATH": str(tmp_path), "TILTAK_DATABASE_URL": db_url, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"

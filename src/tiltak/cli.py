@@ -320,6 +320,18 @@ def db_url(database_url: DatabaseUrl = None) -> None:
     typer.echo(_commands().database_url_for_psql(database_url))
 
 
+@db_app.command("psql", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def db_psql(ctx: typer.Context, database_url: DatabaseUrl = None) -> None:
+    """Open psql on the database; any further arguments go to psql.
+
+    Uses psql from PATH, else the one that comes with the embedded server, so it works on a
+    machine with only Python.
+
+    Example: tiltak db psql -c 'select * from rapport.hovedgrupper'
+    """
+    raise typer.Exit(_commands().run_psql(ctx.args, database_url))
+
+
 @db_app.command("grant-reader")
 def db_grant_reader(
     login_role: Annotated[str, typer.Argument(help="An existing role that can log in.")],

