@@ -62,23 +62,29 @@ tiltaksgruppe = Table(
     comment="Group of measures.",
 )
 
-tiltaksgruppe_alias = Table(
-    "tiltaksgruppe_alias",
-    metadata,
-    Column(
-        "alias",
-        Text,
-        primary_key=True,
-        comment="Label as printed, normalised: lower case, single spaces",
-    ),
-    Column(
-        "tiltaksgruppe_id",
-        Integer,
-        ForeignKey("tiltaksgruppe.tiltaksgruppe_id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    comment="Every label a tiltaksgruppe is printed with, its canonical name included.",
-)
+
+def _alias_table(category: str) -> Table:
+    """Every label a category is printed with (misprints, renames), its own name included."""
+    return Table(
+        f"{category}_alias",
+        metadata,
+        Column(
+            "alias",
+            Text,
+            primary_key=True,
+            comment="Label as printed, normalised: lower case, single spaces",
+        ),
+        Column(
+            f"{category}_id",
+            Integer,
+            ForeignKey(f"{category}.{category}_id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        comment=f"Every label a {category} is printed with, its canonical name included.",
+    )
+
+
+tiltaksgruppe_alias = _alias_table("tiltaksgruppe")
 
 tiltak = Table(
     "tiltak",
@@ -89,20 +95,7 @@ tiltak = Table(
     comment="Labour-market measure.",
 )
 
-tiltak_alias = Table(
-    "tiltak_alias",
-    metadata,
-    Column(
-        "alias",
-        Text,
-        primary_key=True,
-        comment="Label as printed, normalised: lower case, single spaces",
-    ),
-    Column(
-        "tiltak_id", Integer, ForeignKey("tiltak.tiltak_id", ondelete="CASCADE"), nullable=False
-    ),
-    comment="Every label a tiltak is printed with, its canonical name included.",
-)
+tiltak_alias = _alias_table("tiltak")
 
 tiltak_medlemskap = Table(
     "tiltak_medlemskap",
