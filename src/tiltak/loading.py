@@ -83,15 +83,15 @@ def _retire(connection: Connection, periode: date) -> None:
         ),
         params,
     )
-    for table in ("antall", "fjorar_hovedgruppe", "fjorar_tiltaksgruppe"):
-        connection.execute(text(_DELETE_MONTH[table]), params)
+    for statement in _DELETE_MONTH:
+        connection.execute(text(statement), params)
 
 
-_DELETE_MONTH = {
-    "antall": "delete from tiltak.antall where periode = :periode",
-    "fjorar_hovedgruppe": "delete from tiltak.fjorar_hovedgruppe where periode = :periode",
-    "fjorar_tiltaksgruppe": "delete from tiltak.fjorar_tiltaksgruppe where periode = :periode",
-}
+_DELETE_MONTH = (
+    "delete from tiltak.antall where periode = :periode",
+    "delete from tiltak.fjorar_hovedgruppe where periode = :periode",
+    "delete from tiltak.fjorar_tiltaksgruppe where periode = :periode",
+)
 
 
 def _insert_load(connection: Connection, report: ParsedReport) -> int:
