@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import psycopg
 from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from tiltak.database import driver_connection
 from tiltak.errors import DatabaseError, UsageError
 from tiltak.migrations import READER_ROLE
 
@@ -40,7 +39,7 @@ def grant_reader(connection: Connection, login_role: str) -> str:
         )
     if login_role == READER_ROLE:
         raise UsageError(f"give the name of a login role, not {READER_ROLE} itself")
-    raw = _driver(connection)
+    raw = driver_connection(connection)
     reader, login = sql.Identifier(READER_ROLE), sql.Identifier(login_role)
     try:
         raw.execute(sql.SQL("grant usage on schema rapport to {}").format(reader))
@@ -57,9 +56,3 @@ def grant_reader(connection: Connection, login_role: str) -> str:
         f"granted {READER_ROLE} to {login_role}: it may now SELECT from the rapport views"
         f" of this database and nothing else{login_note}"
     )
-
-
-def _driver(connection: Connection) -> psycopg.Connection[Any]:
-    raw = connection.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    return raw

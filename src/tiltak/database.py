@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -81,6 +82,13 @@ def sqlalchemy_url(url: str) -> str:
     if parsed.get_backend_name() not in ("postgresql", "postgres"):
         raise UsageError(f"tiltak needs PostgreSQL, not {parsed.get_backend_name()!r}")
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def driver_connection(connection: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under a SQLAlchemy one (for COPY and psycopg.sql)."""
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    return raw
 
 
 def _pgdata() -> Path:

@@ -30,6 +30,10 @@ class UsageError(TiltakError):
     """The command was given arguments it cannot act on."""
 
 
+class VerificationError(TiltakError):
+    """Some published figures are not reproduced by the views."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a report, located as precisely as the input allows."""

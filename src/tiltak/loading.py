@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from tiltak.catalog import Ids, load_catalog
+from tiltak.database import driver_connection
 from tiltak.parsing import ParsedReport, read_report
 from tiltak.validation import ValidReport, row_label, validate
 
@@ -59,18 +60,12 @@ def load_file(connection: Connection, path: Path) -> LoadResult:
     if current is not None:
         _retire(connection, report.periode)
     load_id = _insert_load(connection, report)
-    raw = _driver(connection)
+    raw = driver_connection(connection)
     _copy_counts(raw, valid, ids, load_id)
     _insert_last_year(raw, valid, ids, load_id)
     _copy_published_cells(raw, valid, ids, load_id)
     outcome: Outcome = "replaced" if current is not None else "loaded"
     return LoadResult(str(path), report.periode, outcome, len(valid.data.counts))
-
-
-def _driver(connection: Connection) -> psycopg.Connection[Any]:
-    raw = connection.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    return raw
 
 
 def _retire(connection: Connection, periode: date) -> None:

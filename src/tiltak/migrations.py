@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -17,6 +15,7 @@ from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from tiltak.database import driver_connection
 from tiltak.errors import MigrationError, SchemaError
 from tiltak.resources import alembic_dir, views_dir
 
@@ -126,14 +125,8 @@ def _view_name(path: Path) -> str:
     return path.stem.split("_", 1)[1]
 
 
-def _driver_connection(connection: Connection) -> psycopg.Connection[Any]:
-    raw = connection.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    return raw
-
-
 def drop_views(connection: Connection) -> None:
-    raw = _driver_connection(connection)
+    raw = driver_connection(connection)
     for path in reversed(view_files()):
         schema, name = _view_name(path).split(".")
         drop = sql.SQL("drop view if exists {} cascade").format(sql.Identifier(schema, name))
@@ -141,7 +134,7 @@ def drop_views(connection: Connection) -> None:
 
 
 def create_views(connection: Connection) -> None:
-    raw = _driver_connection(connection)
+    raw = driver_connection(connection)
     raw.execute("create schema if not exists rapport")
     for path in view_files():
         # A view file is a script (CREATE VIEW plus COMMENT ONs): run it unparameterised.
@@ -157,7 +150,7 @@ def grant_reader_access(connection: Connection) -> None:
     """
     if not reader_has_schema_usage(connection):
         return
-    raw = _driver_connection(connection)
+    raw = driver_connection(connection)
     role_name = sql.Identifier(READER_ROLE)
     raw.execute(sql.SQL("grant select on all tables in schema rapport to {}").format(role_name))
 

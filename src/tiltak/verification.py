@@ -16,17 +16,13 @@ from datetime import date
 from sqlalchemy import column, select, table, text
 from sqlalchemy.engine import Connection
 
-from tiltak.errors import TiltakError, UsageError
+from tiltak.errors import UsageError, VerificationError
 from tiltak.model import TABLES, TableSpec
 
 # Columns where the publication prints a zero count as a blank; elsewhere blank = unknown.
 _ENDRING_COLUMNS = ("endring_antall", "endring_prosent")
 
 ViewKey = tuple[int, str | None, str]  # (table number, kjønn, row label)
-
-
-class VerificationError(TiltakError):
-    """Some published figures are not reproduced by the views."""
 
 
 @dataclass

@@ -1,0 +1,251 @@
+"""Command line: thin typer commands over tiltak.commands, with one exit point for errors.
+
+The `db` and `categories` sub-commands live in modules of their own.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tiltak.cli.categories import categories_app
+from tiltak.cli.common import (
+    Command,
+    DatabaseUrl,
+    Debug,
+    Group,
+    Quiet,
+    commands,
+    echo,
+    periode,
+    state,
+    write,
+)
+from tiltak.cli.db import db_app
+from tiltak.errors import UsageError
+from tiltak.model import BINARY_FORMATS, RENDER_FORMATS
+
+app = typer.Typer(
+    name="tiltak",
+    cls=Group,
+    help="Load NAV's monthly 'Deltakere i arbeidsrettede tiltak' report into PostgreSQL"
+    " and rebuild every published table by query.\n\n"
+    "Example: load-report examples/2014-03.txt && tiltak render --period 2014-03",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(categories_app, name="categories")
+
+
+@app.callback()
+def _main_options(debug: Debug = False) -> None:
+    state["debug"] = debug
+
+
+# -- loading ------------------------------------------------------------------------------
+
+
+def load_command(
+    files: Annotated[list[Path], typer.Argument(help="Report files (.txt), loaded in order.")],
+    database_url: DatabaseUrl = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Load monthly report files into the database.
+
+    Each file is checked against every rule of the publication before anything is written,
+    and loaded in one transaction. Loading the same file again changes nothing; a new file
+    for a month already loaded replaces that month. A refused file is listed with the line
+    that is wrong, and the exit code is 1.
+
+    Example: load-report examples/2014-03.txt
+    """
+    state["debug"] = state["debug"] or debug
+    if quiet or len(files) < 2:
+        commands().load_reports(
+            files, database_url, on_result=lambda result: echo(result.describe(), quiet)
+        )
+        return
+    # A bar on stderr for many files; each file's line is printed after it, so the two
+    # streams do not garble each other on a terminal.
+    lines: list[str] = []
+    try:
+        commands().load_reports(
+            files,
+            database_url,
+            on_result=lambda result: lines.append(result.describe()),
+            progress=_stderr_progress,
+        )
+    finally:
+        for line in lines:
+            typer.echo(line)
+
+
+def _stderr_progress(files: Sequence[Path]) -> Iterator[Path]:
+    with typer.progressbar(
+        files,
+        label="Loading",
+        file=sys.stderr,
+        show_pos=True,
+        item_show_func=lambda path: path.name if path else None,
+    ) as bar:
+        yield from bar
+
+
+app.command("load")(load_command)
+load_report_app = typer.Typer(
+    add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+)
+load_report_app.command(cls=Command)(load_command)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+@app.command()
+def render(
+    period: Annotated[
+        str, typer.Option("--period", "-p", metavar="YYYY-MM", help="Month, YYYY-MM.")
+    ],
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table", "-t", help="One table: hovedgrupper, tiltaksgrupper_kjonn, … or 1-6."
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (the publication's layout, loadable again), markdown, csv (tidy),"
+            " xlsx (a sheet per table) or html (a standalone page).",
+        ),
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Print a month's published tables, computed by the rapport views.
+
+    Example: tiltak render --period 2014-03 --table hovedgrupper --format markdown
+    """
+    if output_format not in RENDER_FORMATS:
+        choices = ", ".join(RENDER_FORMATS)
+        raise UsageError(f"unknown format {output_format!r}; choose one of: {choices}")
+    if output is None and output_format in BINARY_FORMATS and sys.stdout.isatty():
+        raise UsageError(f"{output_format} is a binary format: write it with --output FILE")
+    rendered = commands().render_period(periode(period), table, output_format, database_url)
+    write(rendered, output)
+
+
+Periods = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--period",
+        "-p",
+        metavar="YYYY-MM",
+        help="Month; repeat for several. Default: every loaded month.",
+    ),
+]
+
+
+@app.command()
+def verify(periods: Periods = None, database_url: DatabaseUrl = None) -> None:
+    """Check that the views reproduce every published figure stored at load time.
+
+    Prints each mismatch (table, kjønn, row, column, file line, both values), a `Note: `
+    line where a later report implies last year's counts differ from those loaded for that
+    month (NAV revised them; not a failure), and a summary. Exit code 0 only when every
+    figure is reproduced.
+
+    Example: tiltak verify --period 2014-03
+    """
+    result = commands().verify_periods([periode(p) for p in periods or ()], database_url)
+    for line in result.lines():
+        typer.echo(line)
+    result.raise_for_mismatches()
+
+
+@app.command("periods")
+def periods_command(database_url: DatabaseUrl = None) -> None:
+    """List loaded months with every load of each: file, sha256, when, replaced or current.
+
+    Example: tiltak periods
+    """
+    typer.echo(commands().list_periods(database_url), nl=False)
+
+
+@app.command()
+def export(
+    periods: Periods = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="json-stat (JSON-stat 2.0).")
+    ] = "json-stat",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Export rapport.deltakere (the finest published cells) as a JSON-stat 2.0 dataset.
+
+    Dimensions periode, kjønn, hovedgruppe, tiltaksgruppe and tiltak, with labels.
+
+    Example: tiltak export --period 2014-03 --format json-stat -o 2014-03.json
+    """
+    dates = [periode(p) for p in periods or ()]
+    write(commands().export_periods(dates, output_format, database_url), output)
+
+
+@app.command()
+def synth(
+    directory: Annotated[Path, typer.Argument(help="Directory to write YYYY-MM.txt files to.")],
+    months: Annotated[int, typer.Option("--months", "-n", help="How many months.")] = 120,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 1,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First month, YYYY-MM (default 2014-03).")
+    ] = None,
+    with_changes: Annotated[
+        bool, typer.Option("--with-changes", help="NAV's category changes of 2015-2021 too.")
+    ] = False,
+    revisions: Annotated[
+        float, typer.Option("--revisions", help="Share of months revising last year's counts.")
+    ] = 0.0,
+    from_report: Annotated[
+        Path | None,
+        typer.Option("--from", help="Report to evolve from (default examples/2014-03.txt)."),
+    ] = None,
+) -> None:
+    """Write generated monthly reports, evolved from the March 2014 figures, for testing.
+
+    Every rule of the publication holds in them. With --with-changes, months from 2016 on
+    print categories that need `tiltak categories plan` before they load.
+
+    Example: tiltak synth /tmp/reports --months 120 --seed 7 && load-report /tmp/reports/*.txt
+    """
+    first = periode(start) if start else None
+    paths = commands().write_synthetic_history(
+        directory, months, seed, first, with_changes, revisions, from_report
+    )
+    typer.echo(f"{len(paths)} reports written to {directory}")
+
+
+# -- the one exit point -------------------------------------------------------------------
+
+
+def main() -> None:
+    """Entry point of `tiltak`."""
+    app()
+
+
+def load_report_main() -> None:
+    """Entry point of `load-report`."""
+    load_report_app()
