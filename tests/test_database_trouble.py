@@ -214,7 +214,7 @@ def test_unusable_urls() -> None:
     ):
         for debug in ((), ("--debug",)):
             done = Cli(url).load_report(*debug, EXAMPLE)
-            assert done.exit_code == 1
+            assert done.exit_code == 2  # a URL that is no database URL is a usage error
             assert isinstance(done.exception, SystemExit)
             assert reason in done.stderr.splitlines()[-1]
             assert PASSWORD not in done.stdout + done.stderr

@@ -114,5 +114,6 @@ def test_export_without_period_covers_every_loaded_month(loaded: Cli, tmp_path: 
 
 def test_unknown_export_format_is_an_error(loaded: Cli) -> None:
     result = loaded.tiltak("export", "--format", "sdmx")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: unknown export format 'sdmx'")
+    assert result.exit_code == 2  # a usage error
+    assert result.stderr.splitlines()[-1].startswith("Error: Invalid value for '--format' / '-f'")
+    assert "'sdmx' is not one of 'json-stat'" in result.stderr

@@ -147,7 +147,7 @@ def test_downgrade_revokes_and_upgrade_restores(reader: str, cli: Cli, db_url: s
 
 def test_grant_reader_to_a_missing_role_is_an_error(cli: Cli) -> None:
     result = cli.tiltak("db", "grant-reader", f"no_such_role_{uuid.uuid4().hex[:8]}")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: an argument it cannot act on
     assert result.stderr.startswith("Error: no role 'no_such_role_")
 
 

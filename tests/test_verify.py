@@ -126,7 +126,7 @@ def test_verify_fails_when_a_stored_published_figure_disagrees(loaded: Cli, db_u
 
 def test_verify_of_a_month_not_loaded_is_an_error(loaded: Cli) -> None:
     result = loaded.tiltak("verify", "--period", "2015-01")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert result.stderr.startswith("Error: no report loaded for 2015-01")
 
 

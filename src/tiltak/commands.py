@@ -20,6 +20,7 @@ from tiltak.migrations import (
     head_revision,
     upgrade,
 )
+from tiltak.output import check_writable, choose_format, destination, write_file
 from tiltak.rendering import RENDERERS, fetch_blocks, select_tables
 from tiltak.verification import Verification, load_history, verify
 
@@ -128,6 +129,52 @@ def render_period(
     if not blocks:
         raise UsageError(f"no report loaded for {periode:%Y-%m}: run `load-report FILE` first")
     return RENDERERS[output_format](periode, blocks)
+
+
+def render_to(
+    periode: date,
+    table_name: str | None,
+    requested_format: str | None,
+    output: Path | None,
+    database_url: str | None = None,
+    *,
+    terminal: bool = False,
+) -> str | bytes | None:
+    """Render into `output` (None); for standard output (no -o, or `-o -`), the content.
+
+    `terminal`: standard output is a terminal, where a binary format would be garbage.
+    """
+    from tiltak.model import BINARY_FORMATS, RENDER_FORMATS
+
+    target = destination(output)
+    output_format = choose_format(requested_format, target, RENDER_FORMATS)
+    if target is None and terminal and output_format in BINARY_FORMATS:
+        raise UsageError(f"{output_format} is a binary format: write it with --output FILE")
+    check_writable(target)
+    content = render_period(periode, table_name, output_format, database_url)
+    if target is None:
+        return content
+    write_file(content, target)
+    return None
+
+
+def export_to(
+    periods: Sequence[date],
+    requested_format: str | None,
+    output: Path | None,
+    database_url: str | None = None,
+) -> str | None:
+    """Export into `output` (None); for standard output (no -o, or `-o -`), the content."""
+    from tiltak.export import EXPORT_FORMATS
+
+    target = destination(output)
+    output_format = choose_format(requested_format, target, EXPORT_FORMATS)
+    check_writable(target)
+    content = export_periods(periods, output_format, database_url)
+    if target is None:
+        return content
+    write_file(content, target)
+    return None
 
 
 def _read_only_snapshot(connection: Connection) -> None:

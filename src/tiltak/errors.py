@@ -30,6 +30,10 @@ class UsageError(TiltakError):
     """The command was given arguments it cannot act on."""
 
 
+class OutputError(TiltakError):
+    """An output file could not be written (permission denied, disk full, ...)."""
+
+
 class VerificationError(TiltakError):
     """Some published figures are not reproduced by the views."""
 

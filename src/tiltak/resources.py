@@ -1,4 +1,5 @@
-"""Where the alembic scripts and SQL views are: inside the wheel, or beside src/ in a checkout."""
+"""Where the alembic scripts, SQL views and the example report are: inside the wheel, or
+beside src/ in a checkout."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def resource_dir(name: str) -> Path:
-    """``alembic`` or ``sql``: the wheel carries them in the package, a checkout at its root."""
+    """``alembic``, ``sql`` or ``examples``: the wheel carries them in the package (examples/
+    only the March 2014 report), a checkout at its root."""
     for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent.parent / name):
         if candidate.is_dir():
             return candidate

@@ -101,7 +101,7 @@ def hierarchy_of(catalog: Catalog) -> Hierarchy:
 
 
 def seed_report() -> Path:
-    """The shipped March 2014 edition (examples/ of a checkout; not in the wheel)."""
+    """The shipped March 2014 edition (examples/ of a checkout, or inside the wheel)."""
     try:
         return resource_dir("examples") / SEED_REPORT
     except FileNotFoundError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -19,15 +19,15 @@ from tiltak.cli.common import (
     Debug,
     Group,
     Quiet,
+    Version,
     commands,
     echo,
+    emit,
     periode,
     state,
-    write,
 )
 from tiltak.cli.db import db_app
-from tiltak.errors import UsageError
-from tiltak.model import BINARY_FORMATS, RENDER_FORMATS
+from tiltak.model import TABLES
 
 app = typer.Typer(
     name="tiltak",
@@ -36,7 +36,7 @@ app = typer.Typer(
     " and rebuild every published table by query.\n\n"
     "Example: load-report examples/2014-03.txt && tiltak render --period 2014-03",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -45,7 +45,7 @@ app.add_typer(categories_app, name="categories")
 
 
 @app.callback()
-def _main_options(debug: Debug = False) -> None:
+def _main_options(debug: Debug = False, version: Version = False) -> None:
     state["debug"] = debug
 
 
@@ -53,10 +53,14 @@ def _main_options(debug: Debug = False) -> None:
 
 
 def load_command(
-    files: Annotated[list[Path], typer.Argument(help="Report files (.txt), loaded in order.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Report files (.txt), loaded in order."),
+    ],
     database_url: DatabaseUrl = None,
     quiet: Quiet = False,
     debug: Debug = False,
+    version: Version = False,
 ) -> None:
     """Load monthly report files into the database.
 
@@ -101,12 +105,32 @@ def _stderr_progress(files: Sequence[Path]) -> Iterator[Path]:
 
 app.command("load")(load_command)
 load_report_app = typer.Typer(
-    add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+    add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None
 )
 load_report_app.command(cls=Command)(load_command)
 
 
 # -- reading ------------------------------------------------------------------------------
+
+
+# Spelled out, so that --help lists them and click refuses others (exit 2); the library
+# checks them again for callers other than this CLI.
+RenderFormat = Literal["text", "markdown", "csv", "xlsx", "html"]
+Table = Literal[
+    "hovedgrupper", "hovedgrupper_kjonn", "tiltaksgrupper", "tiltaksgrupper_kjonn",
+    "tiltak_hovedgrupper", "tiltak_hovedgrupper_kjonn", "1", "2", "3", "4", "5", "6",
+]  # fmt: skip
+ExportFormat = Literal["json-stat"]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (its extension names the format when --format is not given);"
+        " - is standard output.",
+    ),
+]
 
 
 @app.command()
@@ -115,36 +139,42 @@ def render(
         str, typer.Option("--period", "-p", metavar="YYYY-MM", help="Month, YYYY-MM.")
     ],
     table: Annotated[
-        str | None,
+        Table | None,
         typer.Option(
-            "--table", "-t", help="One table: hovedgrupper, tiltaksgrupper_kjonn, … or 1-6."
+            "--table",
+            "-t",
+            metavar="TABLE",
+            help="One table, by its view name or number: "
+            + ", ".join(f"{spec.view} ({spec.number})" for spec in TABLES)
+            + ". Default: all six.",
         ),
     ] = None,
     output_format: Annotated[
-        str,
+        RenderFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="text (the publication's layout, loadable again), markdown, csv (tidy),"
-            " xlsx (a sheet per table) or html (a standalone page).",
+            help="text (the publication's layout, loadable again; the default), markdown,"
+            " csv (tidy), xlsx (a sheet per table) or html (a standalone page).",
+            show_default=False,
         ),
-    ] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
+    output: Output = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Print a month's published tables, computed by the rapport views.
 
     Example: tiltak render --period 2014-03 --table hovedgrupper --format markdown
     """
-    if output_format not in RENDER_FORMATS:
-        choices = ", ".join(RENDER_FORMATS)
-        raise UsageError(f"unknown format {output_format!r}; choose one of: {choices}")
-    if output is None and output_format in BINARY_FORMATS and sys.stdout.isatty():
-        raise UsageError(f"{output_format} is a binary format: write it with --output FILE")
-    rendered = commands().render_period(periode(period), table, output_format, database_url)
-    write(rendered, output)
+    rendered = commands().render_to(
+        periode(period),
+        table,
+        output_format,
+        output,
+        database_url,
+        terminal=sys.stdout.isatty(),
+    )
+    emit(rendered)
 
 
 Periods = Annotated[
@@ -188,11 +218,15 @@ def periods_command(database_url: DatabaseUrl = None) -> None:
 def export(
     periods: Periods = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="json-stat (JSON-stat 2.0).")
-    ] = "json-stat",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json-stat (JSON-stat 2.0; the default).",
+            show_default=False,
+        ),
     ] = None,
+    output: Output = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Export rapport.deltakere (the finest published cells) as a JSON-stat 2.0 dataset.
@@ -202,26 +236,41 @@ def export(
     Example: tiltak export --period 2014-03 --format json-stat -o 2014-03.json
     """
     dates = [periode(p) for p in periods or ()]
-    write(commands().export_periods(dates, output_format, database_url), output)
+    emit(commands().export_to(dates, output_format, output, database_url))
 
 
 @app.command()
 def synth(
-    directory: Annotated[Path, typer.Argument(help="Directory to write YYYY-MM.txt files to.")],
-    months: Annotated[int, typer.Option("--months", "-n", help="How many months.")] = 120,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 1,
+    directory: Annotated[
+        Path,
+        typer.Argument(metavar="DIRECTORY", help="Directory to write YYYY-MM.txt files to."),
+    ],
+    months: Annotated[
+        int, typer.Option("--months", "-n", metavar="N", help="How many months.")
+    ] = 120,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="N", help="Random seed: same seed, same files.")
+    ] = 1,
     start: Annotated[
-        str | None, typer.Option("--start", help="First month, YYYY-MM (default 2014-03).")
+        str | None,
+        typer.Option("--start", metavar="YYYY-MM", help="First month, YYYY-MM (default 2014-03)."),
     ] = None,
     with_changes: Annotated[
         bool, typer.Option("--with-changes", help="NAV's category changes of 2015-2021 too.")
     ] = False,
     revisions: Annotated[
-        float, typer.Option("--revisions", help="Share of months revising last year's counts.")
+        float,
+        typer.Option(
+            "--revisions", metavar="SHARE", help="Share of months revising last year's counts."
+        ),
     ] = 0.0,
     from_report: Annotated[
         Path | None,
-        typer.Option("--from", help="Report to evolve from (default examples/2014-03.txt)."),
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="Report to evolve from (default: the March 2014 edition shipped with tiltak).",
+        ),
     ] = None,
 ) -> None:
     """Write generated monthly reports, evolved from the March 2014 figures, for testing.

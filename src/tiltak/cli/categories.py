@@ -17,7 +17,9 @@ categories_app = sub_app(
 
 @categories_app.command("plan")
 def categories_plan(
-    report: Annotated[Path, typer.Argument(help="A report with categories the database lacks.")],
+    report: Annotated[
+        Path, typer.Argument(metavar="REPORT", help="A report with categories the database lacks.")
+    ],
     database_url: DatabaseUrl = None,
 ) -> None:
     """Write an alembic revision adding the categories REPORT prints that its month lacks.

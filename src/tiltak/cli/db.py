@@ -16,7 +16,7 @@ db_app = sub_app(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Argument(metavar="REVISION", help="Target revision.")] = "head",
     database_url: DatabaseUrl = None,
 ) -> None:
     """Migrate the schema to head (or REVISION) and rebuild all views, in one transaction.
@@ -28,7 +28,9 @@ def db_upgrade(
 
 @db_app.command("downgrade")
 def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or 0002.")],
+    revision: Annotated[
+        str, typer.Argument(metavar="REVISION", help="Target revision, e.g. -1 or 0002.")
+    ],
     database_url: DatabaseUrl = None,
 ) -> None:
     """Revert the schema to REVISION (refused when loaded months still need what it removes).
@@ -70,7 +72,9 @@ def db_psql(ctx: typer.Context, database_url: DatabaseUrl = None) -> None:
 
 @db_app.command("grant-reader")
 def db_grant_reader(
-    login_role: Annotated[str, typer.Argument(help="An existing role that can log in.")],
+    login_role: Annotated[
+        str, typer.Argument(metavar="LOGIN_ROLE", help="An existing role that can log in.")
+    ],
     database_url: DatabaseUrl = None,
 ) -> None:
     """Let LOGIN_ROLE read the rapport views (and nothing else) via the role rapport_leser.
