@@ -19,6 +19,9 @@ from typer.testing import CliRunner
 from tiltak.cli import app, load_report_app
 from tiltak.commands import upgrade_database
 
+# ci_required: skips CI must not accept; pytester: to test that plugin.
+pytest_plugins = ["ci_required", "pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "2014-03.txt"
 

@@ -311,6 +311,7 @@ def tiny_disk(password_server: Server) -> Iterator[Path]:
         folder.rmdir()
 
 
+@pytest.mark.required_in_ci(as_root=True)
 def test_disk_full(password_server: Server, tiny_disk: Path) -> None:
     url = _fresh_database(password_server, "tiltak_disk_full")
     with psycopg.connect(password_server.admin(), autocommit=True) as conn:

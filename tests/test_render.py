@@ -259,6 +259,7 @@ def test_bad_render_arguments_are_usage_errors_on_stderr(
     assert result.stderr.splitlines()[-1].startswith(message), result.stderr
 
 
+@pytest.mark.required_in_ci
 @pytest.mark.skipif(
     not any(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")),
     reason="chromium is not installed (apt-get install -y chromium); CI installs it",
