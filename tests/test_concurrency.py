@@ -195,7 +195,8 @@ def test_renders_during_many_replacements_each_see_one_whole_month(
         renders.append(render_period(MARCH, database_url=db_url))
     assert renders[0] != renders[1]
     for round_number in range(10):
-        current, other = round_number % 2, (round_number + 1) % 2
+        # b.txt was loaded last: round 0 replaces it with a.txt, round 1 with b.txt again, …
+        current, other = (round_number + 1) % 2, round_number % 2
         with psycopg.connect(db_url) as blocker:
             # The reader reads tables 1 and 2, then waits here (table 3's view reads this
             # table); the loader waits here too, its replacement of the month under way.
