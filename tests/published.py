@@ -1,7 +1,7 @@
 """An independent reader of the published figures, for checking the views against them.
 
-Deliberately separate from tiltak.parsing: it knows only what DESIGN.md says of the layout,
-so a bug in the tool's parser cannot hide a figure from the tests.
+Deliberately separate from tiltak.parsing: it knows only what docs/publication.md says of the
+layout, so a bug in the tool's parser cannot hide a figure from the tests.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psycopg
 
-# DESIGN.md: `## ` heading -> (table number, view)
+# docs/publication.md: `## ` heading -> (table number, view)
 TABLES = {
     "Hovedgrupper": (1, "hovedgrupper"),
     "Hovedgrupper og kjønn": (2, "hovedgrupper_kjonn"),
@@ -21,7 +21,7 @@ TABLES = {
     "Tiltak og hovedgrupper": (5, "tiltak_hovedgrupper"),
     "Tiltak, hovedgrupper og kjønn": (6, "tiltak_hovedgrupper_kjonn"),
 }
-# DESIGN.md's view contract: published column -> view column
+# docs/views.md: published column -> view column
 COLUMNS = {
     "Antall": "antall",
     "Endring fra i fjor Antall": "endring_antall",

@@ -46,7 +46,7 @@ def view_contents(url: str) -> dict[str, list[tuple[object, ...]]]:
 def expected_cells(publication: Publication, url: str) -> dict[tuple[str, str, str, str], object]:
     """(view, kjønn, canonical row label, view column) → the published value.
 
-    A blank count is 0 (DESIGN.md); a blank Endring cell is unknown (None).
+    A blank count is 0 (docs/publication.md); a blank Endring cell is unknown (None).
     """
     aliases = alias_map(url)
     cells: dict[tuple[str, str, str, str], object] = {}

@@ -1,4 +1,4 @@
-"""Parsing: the text layout of the publication (see DESIGN.md) → blocks of labelled rows.
+"""Parsing: the text layout of the publication (docs/publication.md) → blocks of labelled rows.
 
 The parser knows the layout, not the categories: labels stay as printed and are resolved
 by validation against the hierarchy in the database.

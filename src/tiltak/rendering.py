@@ -1,7 +1,7 @@
 """Rendering: the published tables, read back from the `rapport` views, in every format.
 
-The text format is the publication's own layout (DESIGN.md), so `load-report` accepts what
-`tiltak render` writes. CSV and xlsx live in formats.py, the HTML page in htmlpage.py.
+The text format is the publication's own layout (docs/publication.md), so `load-report`
+accepts what `tiltak render` writes. CSV and xlsx live in formats.py, the HTML page in htmlpage.py.
 """
 
 from __future__ import annotations
