@@ -147,17 +147,17 @@ def test_a_file_that_is_not_there_or_not_a_file_is_refused(
     result = Cli(loaded_url).load_report(missing, tmp_path)
     assert result.exit_code == 1
     assert f"Error: {missing}:1: cannot read file: No such file or directory" in result.stderr
-    assert f"Error: {tmp_path}:1: cannot read file: Is a directory" in result.stderr
+    assert f"Error: {tmp_path}:1: not a regular file but a directory" in result.stderr
     assert "2 of 2 report(s) refused" in result.stderr
     assert table_checksums(loaded_url) == before
 
 
-@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
-def test_an_endless_stream_is_refused_without_reading_it_all(
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_an_endless_stream_is_refused_without_reading_it(
     loaded_url: str, before: dict[str, str]
 ) -> None:
     result = Cli(loaded_url).load_report("/dev/zero")
     assert result.exit_code == 1
     first = result.stderr.splitlines()[0]
-    assert re.fullmatch(r"Error: /dev/zero:1: file is over [\d,]+ bytes; .*", first), first
+    assert first == "Error: /dev/zero:1: not a regular file but a character device", first
     assert table_checksums(loaded_url) == before

@@ -145,7 +145,9 @@ def test_four_processes_loading_four_files_of_one_month_leave_one(
         files.append(path)
     results = _load_at_once(db_url, files)
     assert [(code, err) for code, _, err in results] == [(0, "")] * 4
-    assert _load_count(db_url) == 4  # one after the other: each replaced the one before
+    # One after the other: each replaced the one before, unless it had the same figures
+    # (a CRLF copy right after its original changes nothing): 2 to 4 loads.
+    assert 2 <= _load_count(db_url) <= 4
     [(periode, sha)] = _current_loads(db_url)
     assert periode == MARCH
     import hashlib

@@ -1,157 +1,205 @@
-"""More hostile reports, beyond tests/mutations.py: each is refused with `Error: <file>:<line>:
-<reason>` lines, exit code 1 and the database exactly as before; and more harmless variants,
-each of which loads and reproduces every published figure."""
+"""Hostile reports (tests/hostile.py): each is refused with exit code 1 and only short
+`Error: <file>:<line>: <reason>` lines, leaving a database that holds the month unchanged;
+the valid reports at the same edges load and reproduce every figure; files that are not
+regular files are refused without being read."""
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+import socket
+import subprocess
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, Cli, table_checksums
-from mutations import LINES, ORIGINAL, row, set_cell
+from conftest import Cli, table_checksums
+from hostile import accepted_reports, hostile_reports
+from mutations import (
+    EXAMPLE,
+    ORIGINAL,
+    _in_cells,
+    broken_reports,
+    executable,
+    scratch_database,
+)
 from published import mismatches, read_publication
+from tiltak.commands import load_reports
 
-Lines = list[str]
-
-
-def _edit(change: Callable[[Lines], None]) -> bytes:
-    lines = list(LINES)
-    change(lines)
-    return "\n".join(lines).encode("utf-8")
-
-
-def _swap(name_a: str, name_b: str, table: int, kjonn: str | None = None) -> bytes:
-    def change(lines: Lines) -> None:
-        a, b = row(name_a, table, kjonn), row(name_b, table, kjonn)
-        lines[a - 1], lines[b - 1] = lines[b - 1], lines[a - 1]
-
-    return _edit(change)
+TODAY = date.today()
+CASES = hostile_reports(TODAY)
+ACCEPTED = accepted_reports(TODAY)
+SUMMARY = "Error: 1 of 1 report(s) refused; nothing written for those"
+MAX_LINE = 400  # characters of a reason: a quoted label or figure is shortened to fit
+MAX_PROBLEMS = 100
+# Anything a terminal would act on: C0 and C1 controls but the line break, bidi overrides.
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-def _cell(name: str, table: int, column: int, value: str, kjonn: str | None = None) -> bytes:
-    return _edit(lambda lines: set_cell(lines, row(name, table, kjonn), column, value))
+@pytest.fixture(scope="module")
+def loaded_url(server_url: str, template_name: str) -> Iterator[str]:
+    """One database for the module, with the real month loaded: every case tries to
+    replace it, and none may change a byte of it."""
+    with scratch_database(server_url, template_name) as url:
+        load_reports([EXAMPLE], url)
+        yield url
 
 
-def _label(name: str, table: int, new: str) -> bytes:
-    def change(lines: Lines) -> None:
-        n = row(name, table)
-        lines[n - 1] = lines[n - 1].replace(name, new, 1)
-
-    return _edit(change)
+@pytest.fixture(scope="module")
+def before(loaded_url: str) -> dict[str, str]:
+    return table_checksums(loaded_url)
 
 
-def _line(number: int, new: str) -> bytes:
-    def change(lines: Lines) -> None:
-        lines[number - 1] = new
-
-    return _edit(change)
-
-
-MONTH_LINE = LINES.index("Mars 2014", 15) + 1  # the month of table 1
-HOSTILE: dict[str, bytes] = {
-    # Control characters anywhere, a byte each (the parser refuses them all).
-    **{
-        f"control 0x{code:02x} in a label": _label("Jobbklubb", 5, f"Jobb{chr(code)}klubb")
-        for code in (0x01, 0x02, 0x08, 0x0E, 0x1B, 0x1F, 0x7F)
-    },
-    "escape sequence in a count": _cell("Mentor", 5, 1, "\x1b[31m12\x1b[0m"),
-    "backspace in the month": _line(MONTH_LINE, "Mars\x08 2014"),
-    # Rows out of published order, in every table.
-    "table 1 rows swapped": _swap("Arbeidssøkere på tiltak", "Nedsatt arbeidsevne, på tiltak", 1),
-    "table 3 last rows swapped": _swap("Tilrettelegging", "Jobbskaping og egenetablering", 3),
-    "table 4 rows swapped": _swap("Oppfølging", "Opplæring", 4, "Menn"),
-    "table 5 tiltak swapped": _swap("Jobbklubb", "Mentor", 5),
-    "table 6 tiltak swapped": _swap("Jobbklubb", "Mentor", 6, "Kvinner"),
-    # Labels that only look right.
-    "zero-width space in a label": _label("Jobbklubb", 5, "Jobb\u200bklubb"),
-    "right-to-left override in a label": _label("Mentor", 5, "\u202eMentor"),
-    "Cyrillic o in a label": _label("Mentor", 5, "Ment\u043er"),
-    "unclosed bold": _label("I alt oppfølging", 5, "<b>I alt oppfølging"),
-    "SQL in a label": _label("Mentor", 5, "Mentor'); drop table tiltak.antall; --"),
-    "Python in a label": _label("Mentor", 5, "__import__('os').system('true')"),
-    "format string in a label": _label("Mentor", 5, "{0.__class__}"),
-    "a very long label": _label("Mentor", 5, "Mentor" * 2000),
-    # Numbers that are not counts.
-    "Arabic-Indic digits": _cell("Mentor", 5, 1, "١٢"),
-    "full-width digits": _cell("Mentor", 5, 1, "１２"),
-    "superscript digits": _cell("Mentor", 5, 1, "¹²"),
-    "a decimal comma": _cell("Mentor", 5, 1, "12,0"),
-    "a decimal point": _cell("Mentor", 5, 1, "12.0"),
-    "exponent notation": _cell("Mentor", 5, 1, "1e1"),
-    "hexadecimal": _cell("Mentor", 5, 1, "0x0c"),
-    "a plus sign": _cell("Mentor", 5, 1, "+12"),
-    "a double minus": _cell("I alt", 1, 2, "--2 159"),
-    "a trailing minus": _cell("I alt", 1, 2, "2 159-"),
-    "a percent sign": _cell("I alt", 1, 3, "-3 %"),
-    "a count of 2**63": _cell("Mentor", 5, 1, "9 223 372 036 854 775 808"),
-    "a count with 400 digits": _cell("Mentor", 5, 1, "9" * 400),
-    "NaN": _cell("Mentor", 5, 1, "NaN"),
-    "Infinity": _cell("Mentor", 5, 1, "Infinity"),
-    # Structure.
-    "a cell too many": _line(row("Mentor", 5), LINES[row("Mentor", 5) - 1] + "\t1"),
-    "a cell too few": _line(row("Mentor", 5), LINES[row("Mentor", 5) - 1].rsplit("\t", 1)[0]),
-    "month of another year in one table": _line(MONTH_LINE, "Mars 2013"),
-    "month misspelt": _line(MONTH_LINE, "Marts 2014"),
-    "month as a number": _line(MONTH_LINE, "03.2014"),
-    "a table heading misspelt": _line(LINES.index("## Tiltaksgrupper") + 1, "## Tiltaksgruper"),
-    "the title only": f"# {LINES[0][2:]}\n".encode(),
-    "a report twice in one file": (ORIGINAL + "\n" + ORIGINAL).encode(),
-    "UTF-16": ORIGINAL.encode("utf-16"),
-    "gzip of the report": b"\x1f\x8b\x08\x00" + b"\x00" * 40,
-}  # fmt: skip
-
-ERROR_LINE = re.compile(r"^Error: (?P<file>.+?):(?P<line>\d+): \S")
+def problems(stderr: str, path: Path) -> list[tuple[int, str]]:
+    """(line, reason) of every `Error: <file>:<line>: <reason>` line, each one short and
+    safe on a terminal; nothing else allowed but the closing summary."""
+    assert not _UNSAFE.search(stderr), repr(_UNSAFE.search(stderr))
+    *lines, summary = stderr.splitlines()
+    assert summary == SUMMARY, stderr[:2000]
+    assert 0 < len(lines) <= MAX_PROBLEMS + 1, f"{len(lines)} lines"
+    found = []
+    for line in lines:
+        match = re.fullmatch(rf"Error: {re.escape(str(path))}:(\d+): (\S.*)", line)
+        assert match, f"not `Error: <file>:<line>: <reason>`: {line[:300]!r}"
+        assert len(match[2]) <= MAX_LINE, f"{len(match[2])} characters: {line[:300]!r}"
+        found.append((int(match[1]), match[2]))
+    return found
 
 
-@pytest.mark.parametrize("content", HOSTILE.values(), ids=HOSTILE.keys())
-def test_a_hostile_report_is_refused_and_nothing_is_written(
-    cli: Cli, db_url: str, tmp_path: Path, content: bytes
+def test_the_corpus_is_big_and_new() -> None:
+    assert len(CASES) >= 40
+    assert len({case.name for case in CASES}) == len(CASES)
+    old = {case.data for case in broken_reports()}
+    assert not [case.name for case in CASES if case.data in old]
+    assert len({case.data for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_a_hostile_report_is_refused_cleanly_and_changes_nothing(
+    case, loaded_url: str, before: dict[str, str], tmp_path: Path
 ) -> None:
-    assert cli.load_report(EXAMPLE).exit_code == 0  # a month already there must stay intact
-    before = table_checksums(db_url)
     path = tmp_path / "2014-03.txt"
-    path.write_bytes(content)
-    result = cli.load_report(path)
-    assert result.exit_code == 1, result.output
+    case.write(path)
+    result = Cli(loaded_url).load_report(path)
+    assert result.exit_code == 1, result.output[:2000]
+    assert isinstance(result.exception, SystemExit), result.exception  # no traceback
     assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    *problems, summary = result.stderr.splitlines()
-    assert summary == "Error: 1 of 1 report(s) refused; nothing written for those"
-    assert problems
-    for line in problems:
-        match = ERROR_LINE.match(line)
-        assert match, line
-        assert match["file"] == str(path)
-        assert 1 <= int(match["line"]) <= max(content.count(b"\n") + 1, 1)
-    assert table_checksums(db_url) == before
-    assert mismatches(db_url, read_publication(EXAMPLE)) == []
+    found = problems(result.stderr, path)
+    named = [reason for line, reason in found if line == case.line]
+    assert any(re.search(case.reason, reason) for reason in named), (
+        f"no reason matching {case.reason!r} on line {case.line}:\n{result.stderr[:3000]}"
+    )
+    assert table_checksums(loaded_url) == before
 
 
-def _trailing_spaces() -> bytes:
-    return "\n".join(line + "  " if line else line for line in LINES).encode()
+def test_a_flood_of_problems_is_listed_up_to_a_cap_with_the_rest_counted(
+    loaded_url: str, before: dict[str, str], tmp_path: Path
+) -> None:
+    case = next(case for case in CASES if case.name == "600 001 malformed rows")
+    path = tmp_path / "2014-03.txt"
+    case.write(path)
+    result = Cli(loaded_url).load_report(path)
+    found = problems(result.stderr, path)
+    assert len(found) == MAX_PROBLEMS + 1
+    assert [line for line, _ in found[:MAX_PROBLEMS]] == list(
+        range(case.line, case.line + MAX_PROBLEMS)
+    )
+    assert found[-1][1] == f"... and {600_001 - MAX_PROBLEMS} more"
+    assert table_checksums(loaded_url) == before
 
 
-HARMLESS: dict[str, bytes] = {
-    "classic Mac line ends (CR)": ORIGINAL.replace("\n", "\r").encode(),
-    "CRLF, cp1252, last newline": (ORIGINAL.replace("\n", "\r\n") + "\r\n").encode("cp1252"),
-    "a hundred blank lines at the end": (ORIGINAL + "\n" * 100).encode(),
-    "blank lines at the start": ("\n\n\n" + ORIGINAL).encode(),
-    "form feed between pages": ORIGINAL.replace("\n# ", "\n\x0c\n# ").encode(),
-    "trailing spaces on every line": _trailing_spaces(),
-    "a label in upper case": _label("Mentor", 5, "MENTOR"),
-    "thin spaces between thousands": re.sub(r"(\d) (\d{3})", "\\1\u2009\\2", ORIGINAL).encode(),
-}  # fmt: skip
+def test_a_huge_label_is_shortened_in_the_message(
+    loaded_url: str, before: dict[str, str], tmp_path: Path
+) -> None:
+    case = next(case for case in CASES if case.name == "a 1 MB label")
+    path = tmp_path / "2014-03.txt"
+    case.write(path)
+    [(line, reason)] = problems(Cli(loaded_url).load_report(path).stderr, path)
+    assert line == case.line
+    assert re.match(r"table 5, row 'M{40,100}…': unknown tiltak", reason), reason
 
 
-@pytest.mark.parametrize("content", HARMLESS.values(), ids=HARMLESS.keys())
-def test_a_harmless_variant_loads_with_every_figure(
-    cli: Cli, db_url: str, tmp_path: Path, content: bytes
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_a_report_at_the_edge_loads_and_reproduces_every_figure(
+    name: str, cli: Cli, db_url: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "2014-03.txt"
-    path.write_bytes(content)
+    path.write_text(ACCEPTED[name], encoding="utf-8")
+    result = cli.load_report(path)
+    assert result.exit_code == 0, result.output[:3000]
+    assert "loaded (216 counts)" in result.stdout
+    publication = read_publication(path)
+    assert publication.figures() == 597
+    assert mismatches(db_url, publication) == []
+
+
+THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+@pytest.mark.parametrize(
+    ("name", "separator"), [("no thousands separators", ""), ("thin spaces", "\u2009")]
+)
+def test_figures_grouped_otherwise_load_the_same(
+    name: str, separator: str, cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "2014-03.txt"
+    text = _in_cells(ORIGINAL, THOUSANDS, separator)
+    assert "76 393" not in text and f"76{separator}393" in text, name
+    path.write_text(text, encoding="utf-8")
     result = cli.load_report(path)
     assert result.exit_code == 0, result.output
     assert mismatches(db_url, read_publication(EXAMPLE)) == []
+
+
+# -- files that are not regular files --------------------------------------------------
+
+
+def _refused_alone(url: str, path: Path, reason: str) -> None:
+    """The installed command, so that a tool waiting on the file fails the test, not hangs it."""
+    done = subprocess.run(
+        [executable("load-report"), "--database-url", url, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [f"Error: {path}:1: {reason}", SUMMARY], done.stderr
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(
+    loaded_url: str, before: dict[str, str], tmp_path: Path
+) -> None:
+    fifo = tmp_path / "2014-03.txt"
+    os.mkfifo(fifo)
+    _refused_alone(loaded_url, fifo, "not a regular file but a FIFO (named pipe)")
+    assert table_checksums(loaded_url) == before
+
+
+def test_a_link_to_a_fifo_is_refused(
+    loaded_url: str, before: dict[str, str], tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "2014-03.txt"
+    link.symlink_to(fifo)
+    _refused_alone(loaded_url, link, "not a regular file but a FIFO (named pipe)")
+    assert table_checksums(loaded_url) == before
+
+
+def test_a_socket_is_refused(loaded_url: str, before: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "s"  # a socket's path must be short
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(path))
+        server.listen()
+        _refused_alone(loaded_url, path, "not a regular file but a socket")
+    assert table_checksums(loaded_url) == before
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null on this system")
+def test_a_device_is_refused(loaded_url: str, before: dict[str, str]) -> None:
+    _refused_alone(loaded_url, Path("/dev/null"), "not a regular file but a character device")
+    assert table_checksums(loaded_url) == before

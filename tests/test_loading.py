@@ -9,6 +9,7 @@ from pathlib import Path
 import psycopg
 
 from conftest import EXAMPLE, Cli, table_checksums
+from mutations import format_variants, one_more_mentor
 from published import mismatches, read_publication
 
 
@@ -34,16 +35,34 @@ def test_a_new_file_for_a_loaded_month_replaces_it_and_keeps_history(
 ) -> None:
     assert cli.load_report(EXAMPLE).exit_code == 0
     revised = tmp_path / "2014-03-revised.txt"
-    # Same figures, Windows line ends: a different file with the same content.
-    revised.write_bytes(EXAMPLE.read_bytes().replace(b"\n", b"\r\n"))
+    revised.write_text(one_more_mentor(), encoding="utf-8")  # one participant more
     result = cli.load_report(revised)
     assert result.exit_code == 0, result.output
     assert "replaced" in result.stdout
     assert _loads(db_url) == [("2014-03.txt", False), ("2014-03-revised.txt", True)]
-    assert mismatches(db_url, read_publication(EXAMPLE)) == []
+    assert mismatches(db_url, read_publication(revised)) == []
     with psycopg.connect(db_url) as conn:
         row = conn.execute("select count(*) from tiltak.antall").fetchone()
     assert row == (216,)  # 36 tiltak × 3 hovedgrupper × 2 kjønn, not doubled
+
+
+def test_the_same_figures_in_another_file_are_a_no_op_that_says_so(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    assert cli.load_report(EXAMPLE).exit_code == 0
+    before = table_checksums(db_url)
+    variants = format_variants()
+    for name in ("CRLF line ends", "Windows-1252", "five rows a page"):
+        resaved = tmp_path / "2014-03-resaved.txt"
+        resaved.write_bytes(variants[name])
+        result = cli.load_report(resaved)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == (
+            f"{resaved}: 2014-03 already loaded with the same figures (from 2014-03.txt);"
+            " nothing to do\n"
+        ), name
+        assert table_checksums(db_url) == before, name
+    assert _loads(db_url) == [("2014-03.txt", True)]
 
 
 def test_several_files_load_in_order_and_a_refused_one_does_not_stop_the_rest(

@@ -6,7 +6,8 @@ import pytest
 
 from conftest import EXAMPLE
 from tiltak.errors import ReportError
-from tiltak.parsing import decode, parse_cell, parse_report
+from tiltak.parsing import parse_cell, parse_report
+from tiltak.reading import decode
 from tiltak.tables import percent_change
 
 

@@ -50,11 +50,24 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+MAX_PROBLEMS = 100  # listed of one report; a file of 600 000 bad lines says how many more
+MAX_QUOTED = 80  # characters of a label or figure quoted in a message
+
+
+def quoted(text: str) -> str:
+    """`text` as repr() quotes it (control characters escaped), shortened to fit a line."""
+    return repr(text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED] + "…")
+
+
 class ReportError(TiltakError):
-    """A report was refused; carries one problem per line."""
+    """A report was refused; carries one problem per line, the first MAX_PROBLEMS listed."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
+        listed = list(problems[:MAX_PROBLEMS])
+        if len(problems) > MAX_PROBLEMS:
+            extra = len(problems) - MAX_PROBLEMS
+            listed.append(Problem(listed[-1].path, listed[-1].line, f"... and {extra} more"))
+        self.problems = listed
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

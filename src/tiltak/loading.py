@@ -14,10 +14,11 @@ from sqlalchemy.engine import Connection
 
 from tiltak.catalog import Ids, load_catalog
 from tiltak.database import driver_connection
+from tiltak.errors import Problem, ReportError
 from tiltak.parsing import ParsedReport, read_report
 from tiltak.validation import ValidReport, row_label, validate
 
-Outcome = Literal["loaded", "replaced", "unchanged"]
+Outcome = Literal["loaded", "replaced", "unchanged", "same figures"]
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,17 @@ class LoadResult:
     periode: date
     outcome: Outcome
     counts: int
+    current_file: str = ""  # for "same figures": the file the month stays loaded from
 
     def describe(self) -> str:
         month = f"{self.periode:%Y-%m}"
         if self.outcome == "unchanged":
             return f"{self.path}: {month} already loaded from this file; nothing to do"
+        if self.outcome == "same figures":
+            return (
+                f"{self.path}: {month} already loaded with the same figures"
+                f" (from {self.current_file}); nothing to do"
+            )
         verb = "replaced" if self.outcome == "replaced" else "loaded"
         return f"{self.path}: {month} {verb} ({self.counts} counts)"
 
@@ -48,7 +55,7 @@ def load_file(connection: Connection, path: Path) -> LoadResult:
     )
     current = connection.execute(
         text(
-            "select innlesing_id, sha256 from tiltak.innlesing"
+            "select innlesing_id, sha256, filnavn from tiltak.innlesing"
             " where periode = :periode and erstattet is null"
         ),
         {"periode": report.periode},
@@ -57,15 +64,85 @@ def load_file(connection: Connection, path: Path) -> LoadResult:
         return LoadResult(str(path), report.periode, "unchanged", 0)
     catalog, ids = load_catalog(connection, report.periode)
     valid = validate(report, catalog)
+    if current is not None and _figures(valid, ids) == _stored_figures(
+        connection, report.periode, current.innlesing_id
+    ):
+        # The same report re-saved (CRLF, Windows-1252, re-paged): no new history row.
+        return LoadResult(str(path), report.periode, "same figures", 0, current.filnavn)
     if current is not None:
         _retire(connection, report.periode)
-    load_id = _insert_load(connection, report)
+    try:
+        _write(connection, valid, ids)
+    except psycopg.errors.DataException as exc:
+        # Validation bounds every figure; this is the last guard, not the expected path.
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = f"a figure the database cannot store ({reason}); nothing written"
+        raise ReportError([Problem(str(path), report.periode_line, message)]) from exc
+    outcome: Outcome = "replaced" if current is not None else "loaded"
+    return LoadResult(str(path), report.periode, outcome, len(valid.data.counts))
+
+
+def _write(connection: Connection, valid: ValidReport, ids: Ids) -> None:
+    load_id = _insert_load(connection, valid.report)
     raw = driver_connection(connection)
     _copy_counts(raw, valid, ids, load_id)
     _insert_last_year(raw, valid, ids, load_id)
     _copy_published_cells(raw, valid, ids, load_id)
-    outcome: Outcome = "replaced" if current is not None else "loaded"
-    return LoadResult(str(path), report.periode, outcome, len(valid.data.counts))
+
+
+Figures = tuple[frozenset[tuple[Any, ...]], ...]
+
+
+def _figures(valid: ValidReport, ids: Ids) -> Figures:
+    """What a load stores, as sets of rows, without where in its file each figure stood."""
+    data = valid.data
+    return (
+        frozenset(
+            (ids["tiltak", t], ids["hovedgruppe", h], ids["kjonn", k], n)
+            for (k, t, h), n in data.counts.items()
+        ),
+        frozenset(
+            (ids["hovedgruppe", h], ids["kjonn", k], n)
+            for (k, h), n in data.fjor_hovedgruppe.items()
+        ),
+        frozenset(
+            (ids["tiltaksgruppe", g], ids["kjonn", k], n)
+            for (k, g), n in data.fjor_tiltaksgruppe.items()
+        ),
+        frozenset(
+            (column, number, kjonn_id, radnr, label, value)
+            for _, _, column, number, kjonn_id, radnr, label, _, value in _published_cells(
+                valid, ids, 0
+            )
+        ),
+    )
+
+
+def _stored_figures(connection: Connection, periode: date, load_id: int) -> Figures:
+    """The same sets for the month's current load, as the database holds them."""
+
+    def rows(query: str) -> frozenset[tuple[Any, ...]]:
+        params = {"periode": periode, "load": load_id}
+        return frozenset(tuple(row) for row in connection.execute(text(query), params))
+
+    return (
+        rows(
+            "select tiltak_id, hovedgruppe_id, kjonn_id, antall from tiltak.antall"
+            " where periode = :periode"
+        ),
+        rows(
+            "select hovedgruppe_id, kjonn_id, antall from tiltak.fjorar_hovedgruppe"
+            " where periode = :periode"
+        ),
+        rows(
+            "select tiltaksgruppe_id, kjonn_id, antall from tiltak.fjorar_tiltaksgruppe"
+            " where periode = :periode"
+        ),
+        rows(
+            "select kolonne, tabell, kjonn_id, radnr, rad, verdi from tiltak.publisert_celle"
+            " where innlesing_id = :load"
+        ),
+    )
 
 
 def _retire(connection: Connection, periode: date) -> None:

@@ -73,11 +73,19 @@ MONTHS = (
     "Januar", "Februar", "Mars", "April", "Mai", "Juni",
     "Juli", "August", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
-_MONTH_LINE = re.compile(r"^(?P<month>[A-Za-zæøåÆØÅ]+)\s+(?P<year>\d{4})$")
+# ASCII digits only: `\d` would also take ٢٠١٤ or ２０１４, which NAV never prints.
+_MONTH_LINE = re.compile(r"^(?P<month>[A-Za-zæøåÆØÅ]+)\s+(?P<year>[0-9]{4})$")
+FIRST_PLAUSIBLE_MONTH = date(1990, 1, 1)  # before any edition of this publication
+# The largest and smallest figure a report may print: the columns are PostgreSQL integers.
+LARGEST_FIGURE = 2_147_483_647
+SMALLEST_FIGURE = -2_147_483_648
 
 
-def parse_month_line(text: str) -> date | None:
-    """``'Mars 2014'`` → ``date(2014, 3, 1)``; ``None`` when the text is not a month line."""
+def parse_month_line(text: str) -> tuple[int, int] | None:
+    """``'Mars 2014'`` → ``(2014, 3)``; ``None`` when the text is not a month line.
+
+    The year is not checked: ``'Mars 0000'`` is a month line, and no date.
+    """
     match = _MONTH_LINE.match(text.strip())
     if not match:
         return None
@@ -85,7 +93,18 @@ def parse_month_line(text: str) -> date | None:
     month = match["month"].lower()
     if month not in names:
         return None
-    return date(int(match["year"]), names.index(month) + 1, 1)
+    return int(match["year"]), names.index(month) + 1
+
+
+def plausible_months(today: date) -> tuple[date, date]:
+    """The first and last month a report can be for: none is published ahead of next month."""
+    index = today.year * 12 + today.month  # the month after `today`, counted from year 0
+    return FIRST_PLAUSIBLE_MONTH, date(index // 12, index % 12 + 1, 1)
+
+
+def format_figure(value: int) -> str:
+    """``2147483647`` → ``'2 147 483 647'``, as NAV prints figures."""
+    return f"{value:,}".replace(",", " ")
 
 
 def format_periode(periode: date) -> str:

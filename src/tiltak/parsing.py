@@ -12,27 +12,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from tiltak.errors import Problem, ReportError
+from tiltak.errors import Problem, ReportError, quoted
 from tiltak.model import (
     KJONN,
+    LARGEST_FIGURE,
+    SMALLEST_FIGURE,
     TABLES_BY_HEADING,
     TableSpec,
+    format_figure,
     format_periode,
     normalize_label,
     parse_month_line,
+    plausible_months,
 )
+from tiltak.reading import LINE_BREAK, decode, read_regular_file
 
-MAX_REPORT_BYTES = 5_000_000  # a real monthly report is about 15 kB
-_SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
-_INTEGER = re.compile(r"-?\d+")
+_SEPARATORS = " \u00a0\u202f\u2009"  # what NAV's editions put between groups of three digits
+_SPACES = re.compile(f"[{_SEPARATORS}]")
+_DIGITS_AND_SEPARATORS = re.compile(f"[0-9{_SEPARATORS}]*[0-9][0-9{_SEPARATORS}]*")
+_GROUPED = re.compile(f"[1-9][0-9]{{0,2}}(?:[{_SEPARATORS}][0-9]{{3}})+")
+_MAX_DIGITS = len(str(LARGEST_FIGURE))
 _BOLD = re.compile(r"^<b>(.*)</b>$", re.DOTALL)
 _LOOKS_LIKE_MONTH = re.compile(r"^\S+\s+\d{4}$")
 # Markers statistics agencies print for a hidden (suppressed) or unavailable cell.
 _SUPPRESSION_MARKS = {"*", "..", "...", "…", ":", "-", "–", "—", "x", "X"}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
-# C0 controls other than tab, line breaks and form feed: not something a text report holds.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -70,78 +73,19 @@ class ParsedReport:
 
 def read_report(path: Path) -> ParsedReport:
     """Read and parse one report file; raises ReportError naming file and line."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise ReportError(
-                [Problem(name, 1, f"file is {size:,} bytes; a monthly report is far smaller")]
-            )
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_REPORT_BYTES + 1)  # a pipe or a device tells no size first
-    except OSError as exc:
-        raise ReportError([Problem(name, 1, f"cannot read file: {exc.strerror}")]) from exc
-    if len(raw) > MAX_REPORT_BYTES:
-        message = f"file is over {MAX_REPORT_BYTES:,} bytes; a monthly report is far smaller"
-        raise ReportError([Problem(name, 1, message)])
-    return parse_report(raw, name)
+    return parse_report(read_regular_file(path), str(path))
 
 
-def parse_report(raw: bytes, path: str) -> ParsedReport:
+def parse_report(raw: bytes, path: str, today: date | None = None) -> ParsedReport:
+    """Parse a report's bytes; `today` (default: the clock's) bounds the plausible months."""
     text = decode(raw, path)
-    lines = _LINE_BREAK.split(text)
+    lines = LINE_BREAK.split(text)
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()  # a final line break does not start another line
-    parser = _Parser(path)
+    parser = _Parser(path, plausible_months(today or date.today()))
     for number, line in enumerate(lines, start=1):
         parser.feed(number, line)
     return parser.finish(hashlib.sha256(raw).hexdigest(), len(lines))
-
-
-def decode(raw: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; binary and empty files are refused."""
-    if b"\x00" in raw:
-        line = _line_at(raw, raw.index(b"\x00"))
-        raise ReportError([Problem(path, line, "binary file: NUL byte; expected a text report")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        text = _decode_not_utf8(raw, path, utf8_error)
-    if not text.strip():
-        raise ReportError([Problem(path, 1, "file is empty")])
-    control = _CONTROL.search(text)
-    if control:
-        line = len(_LINE_BREAK.split(text[: control.start()]))
-        char = ord(control.group())
-        raise ReportError(
-            [Problem(path, line, f"binary file: control character 0x{char:02x}; expected text")]
-        )
-    return text
-
-
-def _decode_not_utf8(raw: bytes, path: str, utf8_error: UnicodeDecodeError) -> str:
-    """Windows-1252, unless the file is UTF-8 up to a broken byte: then it is refused."""
-    start = utf8_error.start
-    if any(byte >= 0x80 for byte in raw[:start]):
-        # Letters before this byte were valid UTF-8: a Windows-1252 reading would garble them.
-        line = _line_at(raw, start)
-        if utf8_error.end == len(raw) and "end of data" in utf8_error.reason:
-            message = "file ends in the middle of a UTF-8 character: is it truncated?"
-        else:
-            message = f"byte 0x{raw[start]:02x} is not valid UTF-8 (the file is UTF-8 before it)"
-        raise ReportError([Problem(path, line, message)]) from None
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError as cp1252_error:
-        line = _line_at(raw, cp1252_error.start)
-        byte = raw[cp1252_error.start]
-        raise ReportError(
-            [Problem(path, line, f"byte 0x{byte:02x} is neither UTF-8 nor Windows-1252")]
-        ) from None
-
-
-def _line_at(raw: bytes, offset: int) -> int:
-    return len(_LINE_BREAK_BYTES.split(raw[:offset]))
 
 
 def parse_cell(text: str) -> int | None:
@@ -157,10 +101,37 @@ def parse_cell(text: str) -> int | None:
             f"hidden (suppressed) cell {value!r}: a report with hidden cells is refused,"
             " as its tables cannot be rebuilt from the counts"
         )
-    compact = _SPACES.sub("", value.replace("\u2212", "-"))
-    if not _INTEGER.fullmatch(compact):
-        raise ValueError(f"not a number: {value!r}")
-    return int(compact)
+    return parse_figure(value)
+
+
+def parse_figure(value: str) -> int:
+    """A figure as NAV prints it: ASCII digits, grouped by three or not at all, no leading
+    zero, within what the database stores; raises ValueError naming what is wrong."""
+    negative = value[:1] in ("-", "\u2212")
+    body = value[1:] if negative else value
+    foreign = next((c for c in body if c.isdigit() and not "0" <= c <= "9"), None)
+    if foreign is not None:
+        raise ValueError(f"{foreign!r} is not an ASCII digit (0-9), in {quoted(value)}")
+    if not _DIGITS_AND_SEPARATORS.fullmatch(body):
+        raise ValueError(f"not a number: {quoted(value)}")
+    digits = _SPACES.sub("", body)
+    if len(digits) > 1 and digits[0] == "0":
+        raise ValueError(f"leading zero in {quoted(value)}")
+    if negative and digits == "0":
+        raise ValueError(f"{quoted(value)} is a signed zero; a zero is printed 0")
+    if digits != body and not _GROUPED.fullmatch(body):
+        raise ValueError(f"thousands separator out of place in {quoted(value)}")
+    # Length first: int() of a 4 301-digit string raises, and printing one floods a terminal.
+    if len(digits) > _MAX_DIGITS:
+        shown = f"a number of {len(digits):,} digits"
+    else:
+        number = -int(digits) if negative else int(digits)
+        if SMALLEST_FIGURE <= number <= LARGEST_FIGURE:
+            return number
+        shown = format_figure(number)
+    bound = format_figure(SMALLEST_FIGURE if negative else LARGEST_FIGURE)
+    which = "smallest" if negative else "largest"
+    raise ValueError(f"{shown} is beyond the {which} figure stored ({bound})")
 
 
 def _parse_label(text: str) -> tuple[str, bool]:
@@ -172,12 +143,14 @@ def _parse_label(text: str) -> tuple[str, bool]:
 class _Parser:
     """A line-by-line state machine over pages (``# title``), tables (``## name``) and rows."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, plausible: tuple[date, date]) -> None:
         self.path = path
+        self.plausible = plausible
         self.problems: list[Problem] = []
         self.blocks: dict[BlockKey, ParsedBlock] = {}
         self.periode: date | None = None
         self.periode_line = 0
+        self.month_refused = False
         self.seen_title = False
         self._new_page()
 
@@ -212,7 +185,7 @@ class _Parser:
     def _heading(self, number: int, heading: str) -> None:
         self.table = TABLES_BY_HEADING.get(heading)
         if self.table is None and heading != "Om tabellene":
-            self.problem(number, f"unknown table {heading!r}")
+            self.problem(number, f"unknown table {quoted(heading)}")
         self.in_other_section = self.table is None
 
     def _text_line(self, number: int, text: str) -> None:
@@ -227,11 +200,26 @@ class _Parser:
             return
         month = parse_month_line(text)
         if month is not None:
-            self._month(number, month)
+            self._month_line(number, text, month)
         elif _LOOKS_LIKE_MONTH.match(text):
-            self.problem(number, f"unparsable month {text!r} (expected e.g. 'Mars 2014')")
+            self.problem(number, f"unparsable month {quoted(text)} (expected e.g. 'Mars 2014')")
         else:
             self.problem(number, f"unexpected line in table: {text[:60]!r}")
+
+    def _month_line(self, number: int, text: str, year_month: tuple[int, int]) -> None:
+        first, last = self.plausible
+        index = year_month[0] * 12 + year_month[1]
+        if not first.year * 12 + first.month <= index <= last.year * 12 + last.month:
+            self.problem(
+                number,
+                f"month {quoted(text)} is implausible: expected one"
+                f" from {format_periode(first)} to {format_periode(last)}",
+            )
+            # Read on as if the page had a month, so that the fault is named once, not again
+            # as a page without a month line.
+            self.page_periode, self.month_refused = first, True
+            return
+        self._month(number, date(*year_month, 1))
 
     def _month(self, number: int, month: date) -> None:
         if self.periode is None:
@@ -269,7 +257,8 @@ class _Parser:
         if found != spec.columns:
             return self.problem(
                 number,
-                f"table {spec.number} columns are {list(found)}, expected {list(spec.columns)}",
+                f"table {spec.number} columns are {_quoted_list(found)},"
+                f" expected {list(spec.columns)}",
             )
         key = (spec.number, self.kjonn)
         self.skip_repeated_total = key in self.blocks
@@ -277,7 +266,7 @@ class _Parser:
 
     def _row(self, number: int, block: ParsedBlock, cells: list[str]) -> None:
         label, is_sum = _parse_label(cells[0])
-        where = f"table {block.table.number}{_kjonn_text(block.kjonn)}, row {label!r}"
+        where = f"table {block.table.number}{_kjonn_text(block.kjonn)}, row {quoted(label)}"
         if len(cells) - 1 != len(block.table.columns):
             return self.problem(
                 number, f"{where}: {len(cells) - 1} cells, header has {len(block.table.columns)}"
@@ -302,7 +291,7 @@ class _Parser:
         block.rows.append(row)
 
     def finish(self, sha256: str, line_count: int) -> ParsedReport:
-        if self.periode is None:
+        if self.periode is None and not self.month_refused:
             self.problem(line_count, "no month line (e.g. 'Mars 2014') anywhere in the file")
         for spec in TABLES_BY_HEADING.values():
             for kjonn in KJONN if spec.by_kjonn else (None,):
@@ -353,6 +342,12 @@ def _same_row(a: ParsedRow, b: ParsedRow) -> bool:
 
 def _same_total(a: ParsedRow, b: ParsedRow) -> bool:
     return a.is_sum and b.is_sum and normalize_label(a.label) == normalize_label(b.label)
+
+
+def _quoted_list(items: tuple[str, ...], limit: int = 8) -> str:
+    shown = [quoted(item) for item in items[:limit]]
+    more = [f"… {len(items) - limit:,} more"] if len(items) > limit else []
+    return f"[{', '.join(shown + more)}]"
 
 
 def _kjonn_text(kjonn: str | None) -> str:
