@@ -168,8 +168,9 @@ def test_render_sees_a_month_whole_while_a_load_replaces_it(db_url: str, tmp_pat
 
     database = open_database(db_url)
     with database.begin() as connection:
-        # Hold the reader half-way: it reads tables 1 and 2, then waits for this lock, as the
-        # view of table 3 reads tiltak.fjorar_tiltaksgruppe ...
+        # Hold the reader after it has taken its snapshot (checking the schema's revision):
+        # it waits for this lock at its first table, as every view reads the cube and the cube
+        # reads tiltak.fjorar_tiltaksgruppe ...
         connection.execute(text("lock table tiltak.fjorar_tiltaksgruppe in access exclusive mode"))
         reader = spawn("tiltak", "render", "--period", "2014-03", url=db_url, name=NAME)
         with psycopg.connect(db_url, autocommit=True) as monitor:

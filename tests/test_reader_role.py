@@ -59,8 +59,12 @@ def view_counts(db_url: str, role: str) -> dict[str, int]:
     return counts
 
 
-# A view that is not automatically updatable refuses writes before privileges are checked.
-NOT_UPDATABLE = psycopg.errors.ObjectNotInPrerequisiteState
+# A view that is not automatically updatable refuses writes before privileges are checked:
+# as a whole, or (an insert into a view of one relation) for a column that is an expression.
+NOT_UPDATABLE = (
+    psycopg.errors.ObjectNotInPrerequisiteState,
+    psycopg.errors.FeatureNotSupported,
+)
 
 
 def refused(
@@ -92,7 +96,7 @@ def test_reader_selects_every_view(reader: str, db_url: str) -> None:
 
 def test_reader_cannot_read_base_tables_or_write_anywhere(reader: str, db_url: str) -> None:
     tables = base_tables(db_url)
-    assert ("tiltak", "antall") in tables and ("tiltak", "celle") in tables
+    assert {("tiltak", "antall"), ("tiltak", "celle"), ("tiltak", "kube")} <= set(tables)
     with as_role(db_url, reader) as conn:
         for schema, name in tables:
             assert refused(conn, sql.SQL("select * from {}").format(sql.Identifier(schema, name)))
@@ -100,7 +104,7 @@ def test_reader_cannot_read_base_tables_or_write_anywhere(reader: str, db_url: s
         assert refused(conn, sql.SQL("update {} set antall = 0").format(antall))
         assert refused(conn, sql.SQL("delete from {}").format(antall))
         assert refused(conn, sql.SQL("insert into {} select * from {}").format(antall, antall))
-        either = (psycopg.errors.InsufficientPrivilege, NOT_UPDATABLE)
+        either = (psycopg.errors.InsufficientPrivilege, *NOT_UPDATABLE)
         for view in VIEWS:
             target = sql.Identifier("rapport", view)
             insert = sql.SQL("insert into {} select * from {}").format(target, target)

@@ -7,8 +7,9 @@ select
     hovedgruppe,
     tiltaksgruppe,
     tiltak,
-    antall
-from tiltak.celle;
+    antall::integer as antall
+from tiltak.kube
+where per_kjonn and per_hovedgruppe and per_tiltak;
 
 comment on view rapport.deltakere is
     'Participants per month, kjønn, hovedgruppe and tiltak (finest grain of the publication).';

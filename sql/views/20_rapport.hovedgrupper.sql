@@ -2,34 +2,25 @@
 -- the total row "I alt", then one row per hovedgruppe; Kvinner and Menn summed.
 -- Endring compares with the same month a year earlier, whose counts the month's report implies.
 create view rapport.hovedgrupper as
-with category_rows as not materialized (
-    -- This month's count and last year's (NULL when the report implies none) per category;
-    -- a union rather than a full join, so that a filter on periode reaches both tables.
-    select periode, hovedgruppe_id, sum(antall) as antall, sum(fjor) as fjor
-    from (
-        select periode, hovedgruppe_id, antall, null::integer as fjor
-        from tiltak.antall
-        union all
-        select periode, hovedgruppe_id, 0, antall
-        from tiltak.fjorar_hovedgruppe
-    ) as both_years
-    group by periode, hovedgruppe_id
-),
-
-published_rows as (
-    select periode, 0 as sortering, 'I alt' as rad, true as er_sum,
-        sum(antall) as antall, sum(fjor) as fjor
-    from category_rows
-    group by periode
-    union all
-    select c.periode, h.rekkefolge, h.navn, false, c.antall, c.fjor
-    from category_rows as c
-    join tiltak.hovedgruppe as h on h.hovedgruppe_id = c.hovedgruppe_id
+with published_rows as (
+    -- The total row exists where any hovedgruppe row does: a count this month or last year's.
+    select
+        periode,
+        hovedgruppe_rekkefolge,
+        coalesce(hovedgruppe, 'I alt') as rad,
+        not per_hovedgruppe as er_sum,
+        antall,
+        fjor_hovedgruppe as fjor
+    from tiltak.kube
+    where not per_kjonn and not per_tiltaksgruppe
+        and (har_antall or fjor_hovedgruppe is not null)
 )
 
 select
     periode,
-    row_number() over (partition by periode order by sortering)::integer as radnr,
+    row_number() over (
+        partition by periode order by hovedgruppe_rekkefolge nulls first
+    )::integer as radnr,
     rad,
     er_sum,
     antall::integer as antall,

@@ -2,45 +2,37 @@
 -- the total row "I alt", then one row per hovedgruppe.
 -- Endring compares with the same month a year earlier, whose counts the month's report implies.
 create view rapport.hovedgrupper_kjonn as
-with category_rows as not materialized (
-    -- This month's count and last year's (NULL when the report implies none) per category;
-    -- a union rather than a full join, so that a filter on periode reaches both tables.
-    select periode, kjonn_id, hovedgruppe_id, sum(antall) as antall, sum(fjor) as fjor
-    from (
-        select periode, kjonn_id, hovedgruppe_id, antall, null::integer as fjor
-        from tiltak.antall
-        union all
-        select periode, kjonn_id, hovedgruppe_id, 0, antall
-        from tiltak.fjorar_hovedgruppe
-    ) as both_years
-    group by periode, kjonn_id, hovedgruppe_id
-),
-
-published_rows as (
-    select periode, kjonn_id, 0 as sortering, 'I alt' as rad, true as er_sum,
-        sum(antall) as antall, sum(fjor) as fjor
-    from category_rows
-    group by periode, kjonn_id
-    union all
-    select c.periode, c.kjonn_id, h.rekkefolge, h.navn, false, c.antall, c.fjor
-    from category_rows as c
-    join tiltak.hovedgruppe as h on h.hovedgruppe_id = c.hovedgruppe_id
+with published_rows as (
+    -- The total row exists where any hovedgruppe row does: a count this month or last year's.
+    select
+        periode,
+        kjonn,
+        kjonn_rekkefolge,
+        hovedgruppe_rekkefolge,
+        coalesce(hovedgruppe, 'I alt') as rad,
+        not per_hovedgruppe as er_sum,
+        antall,
+        fjor_hovedgruppe as fjor
+    from tiltak.kube
+    where per_kjonn and not per_tiltaksgruppe
+        and (har_antall or fjor_hovedgruppe is not null)
 )
 
 select
-    p.periode,
-    k.navn as kjonn,
-    row_number() over (partition by p.periode, p.kjonn_id order by p.sortering)::integer as radnr,
-    p.rad,
-    p.er_sum,
-    p.antall::integer as antall,
-    (p.antall - p.fjor)::integer as endring_antall,
-    case when p.fjor > 0
-        then round(100 * (p.antall - p.fjor)::numeric / p.fjor)::integer
+    periode,
+    kjonn,
+    row_number() over (
+        partition by periode, kjonn order by hovedgruppe_rekkefolge nulls first
+    )::integer as radnr,
+    rad,
+    er_sum,
+    antall::integer as antall,
+    (antall - fjor)::integer as endring_antall,
+    case when fjor > 0
+        then round(100 * (antall - fjor)::numeric / fjor)::integer
     end as endring_prosent
-from published_rows as p
-join tiltak.kjonn as k on k.kjonn_id = p.kjonn_id
-order by p.periode, k.rekkefolge, radnr;
+from published_rows
+order by periode, kjonn_rekkefolge, radnr;
 
 comment on view rapport.hovedgrupper_kjonn is
     'Table 2 "Hovedgrupper og kjønn": participants per hovedgruppe and kjønn, change from last year.';

@@ -3,34 +3,25 @@
 -- A tiltak counts in the group it belonged to that month; Endring compares with the counts
 -- the month's report implies for the same month a year earlier.
 create view rapport.tiltaksgrupper as
-with category_rows as not materialized (
-    -- This month's count and last year's (NULL when the report implies none) per category;
-    -- a union rather than a full join, so that a filter on periode reaches both tables.
-    select periode, tiltaksgruppe_id, sum(antall) as antall, sum(fjor) as fjor
-    from (
-        select periode, tiltaksgruppe_id, antall, null::integer as fjor
-        from tiltak.celle
-        union all
-        select periode, tiltaksgruppe_id, 0, antall
-        from tiltak.fjorar_tiltaksgruppe
-    ) as both_years
-    group by periode, tiltaksgruppe_id
-),
-
-published_rows as (
-    select periode, 0 as sortering, 'I alt' as rad, true as er_sum,
-        sum(antall) as antall, sum(fjor) as fjor
-    from category_rows
-    group by periode
-    union all
-    select c.periode, g.rekkefolge, g.navn, false, c.antall, c.fjor
-    from category_rows as c
-    join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = c.tiltaksgruppe_id
+with published_rows as (
+    -- The total row exists where any tiltaksgruppe row does: a count this month or last year's.
+    select
+        periode,
+        tiltaksgruppe_rekkefolge,
+        coalesce(tiltaksgruppe, 'I alt') as rad,
+        not per_tiltaksgruppe as er_sum,
+        antall,
+        fjor_tiltaksgruppe as fjor
+    from tiltak.kube
+    where not per_kjonn and not per_hovedgruppe and not per_tiltak
+        and (har_antall or fjor_tiltaksgruppe is not null)
 )
 
 select
     periode,
-    row_number() over (partition by periode order by sortering)::integer as radnr,
+    row_number() over (
+        partition by periode order by tiltaksgruppe_rekkefolge nulls first
+    )::integer as radnr,
     rad,
     er_sum,
     antall::integer as antall,

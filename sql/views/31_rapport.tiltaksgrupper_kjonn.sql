@@ -3,45 +3,37 @@
 -- A tiltak counts in the group it belonged to that month; Endring compares with the counts
 -- the month's report implies for the same month a year earlier.
 create view rapport.tiltaksgrupper_kjonn as
-with category_rows as not materialized (
-    -- This month's count and last year's (NULL when the report implies none) per category;
-    -- a union rather than a full join, so that a filter on periode reaches both tables.
-    select periode, kjonn_id, tiltaksgruppe_id, sum(antall) as antall, sum(fjor) as fjor
-    from (
-        select periode, kjonn_id, tiltaksgruppe_id, antall, null::integer as fjor
-        from tiltak.celle
-        union all
-        select periode, kjonn_id, tiltaksgruppe_id, 0, antall
-        from tiltak.fjorar_tiltaksgruppe
-    ) as both_years
-    group by periode, kjonn_id, tiltaksgruppe_id
-),
-
-published_rows as (
-    select periode, kjonn_id, 0 as sortering, null::text as rad, true as er_sum,
-        sum(antall) as antall, sum(fjor) as fjor
-    from category_rows
-    group by periode, kjonn_id
-    union all
-    select c.periode, c.kjonn_id, g.rekkefolge, g.navn, false, c.antall, c.fjor
-    from category_rows as c
-    join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = c.tiltaksgruppe_id
+with published_rows as (
+    -- The total row exists where any tiltaksgruppe row does: a count this month or last year's.
+    select
+        periode,
+        kjonn,
+        kjonn_rekkefolge,
+        tiltaksgruppe_rekkefolge,
+        coalesce(tiltaksgruppe, 'I alt ' || lower(kjonn)) as rad,
+        not per_tiltaksgruppe as er_sum,
+        antall,
+        fjor_tiltaksgruppe as fjor
+    from tiltak.kube
+    where per_kjonn and not per_hovedgruppe and not per_tiltak
+        and (har_antall or fjor_tiltaksgruppe is not null)
 )
 
 select
-    p.periode,
-    k.navn as kjonn,
-    row_number() over (partition by p.periode, p.kjonn_id order by p.sortering)::integer as radnr,
-    coalesce(p.rad, 'I alt ' || lower(k.navn)) as rad,
-    p.er_sum,
-    p.antall::integer as antall,
-    (p.antall - p.fjor)::integer as endring_antall,
-    case when p.fjor > 0
-        then round(100 * (p.antall - p.fjor)::numeric / p.fjor)::integer
+    periode,
+    kjonn,
+    row_number() over (
+        partition by periode, kjonn order by tiltaksgruppe_rekkefolge nulls first
+    )::integer as radnr,
+    rad,
+    er_sum,
+    antall::integer as antall,
+    (antall - fjor)::integer as endring_antall,
+    case when fjor > 0
+        then round(100 * (antall - fjor)::numeric / fjor)::integer
     end as endring_prosent
-from published_rows as p
-join tiltak.kjonn as k on k.kjonn_id = p.kjonn_id
-order by p.periode, k.rekkefolge, radnr;
+from published_rows
+order by periode, kjonn_rekkefolge, radnr;
 
 comment on view rapport.tiltaksgrupper_kjonn is
     'Table 4 "Tiltaksgrupper og kjønn": participants per tiltaksgruppe and kjønn, change from last year.';

@@ -2,67 +2,46 @@
 -- the total row "I alt", then per tiltaksgruppe its tiltak and its sum row "I alt <group>",
 -- in published order; Kvinner and Menn summed. Only tiltak the month's report printed have rows.
 create view rapport.tiltak_hovedgrupper as
-with tiltak_rows as not materialized (
+with published_rows as (
+    -- The hovedgrupper side by side; only cells with a count this month, as the table prints
+    -- only the tiltak the month's report has.
     select
         periode,
-        tiltaksgruppe_id,
-        tiltak_id,
-        sum(antall) as i_alt,
+        per_tiltaksgruppe,
+        per_tiltak,
+        tiltaksgruppe_rekkefolge,
+        tiltak_rekkefolge,
+        case
+            when per_tiltak then tiltak
+            when per_tiltaksgruppe then 'I alt ' || lower(tiltaksgruppe)
+            else 'I alt'
+        end as rad,
+        sum(antall) filter (where not per_hovedgruppe) as i_alt,
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'andre'), 0) as andre,
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'arbeidssokere'), 0)
             as arbeidssokere,
         coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'nedsatt_arbeidsevne'), 0)
             as nedsatt_arbeidsevne
-    from tiltak.celle
-    group by periode, tiltaksgruppe_id, tiltak_id
-),
-
-sums as (
-    -- nivaa 0: a tiltak row, 1: a group's sum row, 3: the grand total row. Separate
-    -- aggregates rather than GROUPING SETS, so that a filter on periode reaches the tables.
-    select periode, tiltaksgruppe_id, tiltak_id, 0 as nivaa,
-        i_alt, andre, arbeidssokere, nedsatt_arbeidsevne
-    from tiltak_rows
-    union all
-    select periode, tiltaksgruppe_id, null, 1,
-        sum(i_alt), sum(andre), sum(arbeidssokere), sum(nedsatt_arbeidsevne)
-    from tiltak_rows
-    group by periode, tiltaksgruppe_id
-    union all
-    select periode, null, null, 3,
-        sum(i_alt), sum(andre), sum(arbeidssokere), sum(nedsatt_arbeidsevne)
-    from tiltak_rows
-    group by periode
-),
-
-labelled as (
-    select
-        s.*,
-        case s.nivaa
-            when 0 then t.navn
-            when 1 then 'I alt ' || lower(g.navn)
-            else 'I alt'
-        end as rad,
-        g.rekkefolge as gruppe_rekkefolge,
-        t.rekkefolge as tiltak_rekkefolge
-    from sums as s
-    left join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = s.tiltaksgruppe_id
-    left join tiltak.tiltak as t on t.tiltak_id = s.tiltak_id
+    from tiltak.kube
+    where not per_kjonn and har_antall
+    group by
+        periode, per_tiltaksgruppe, per_tiltak,
+        tiltaksgruppe_id, tiltaksgruppe, tiltaksgruppe_rekkefolge, tiltak_id, tiltak, tiltak_rekkefolge
 )
 
 select
     periode,
     row_number() over (
         partition by periode
-        order by nivaa <> 3, gruppe_rekkefolge, nivaa, tiltak_rekkefolge
+        order by per_tiltaksgruppe, tiltaksgruppe_rekkefolge, per_tiltak desc, tiltak_rekkefolge
     )::integer as radnr,
     rad,
-    nivaa > 0 as er_sum,
+    not per_tiltak as er_sum,
     i_alt::integer as i_alt,
     andre::integer as andre,
     arbeidssokere::integer as arbeidssokere,
     nedsatt_arbeidsevne::integer as nedsatt_arbeidsevne
-from labelled
+from published_rows
 order by periode, radnr;
 
 comment on view rapport.tiltak_hovedgrupper is
