@@ -31,6 +31,8 @@ COLUMNS = {
     "Arbeidssøkere på tiltak": "arbeidssokere",
     "Nedsatt arbeidsevne, på tiltak": "nedsatt_arbeidsevne",
 }
+# DESIGN.md "Hidden cells": NAV's marker and other agencies'.
+HIDDEN = ("*", "..", ":")
 MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli",
           "august", "september", "oktober", "november", "desember"]  # fmt: skip
 
@@ -57,6 +59,10 @@ def _strip_bold(text: str) -> str:
     if text.startswith("<b>") and text.endswith("</b>"):
         return text[3:-4].strip()
     return text
+
+
+def is_hidden(raw: str) -> bool:
+    return _strip_bold(raw) in HIDDEN
 
 
 def number(raw: str) -> int | None:
@@ -144,9 +150,12 @@ def mismatches(url: str, publication: Publication) -> list[str]:
                 problems.append(f"{where} {label!r}: no such row in rapport.{block.view}")
                 continue
             for column, raw in zip(block.columns, cells, strict=True):
-                expected = number(raw)
-                if expected is None and not column.startswith("endring"):
-                    expected = 0  # a blank count means zero; a blank Endring means unknown
+                if is_hidden(raw):
+                    expected = None  # a hidden count is NULL, never 0 nor a guess
+                else:
+                    expected = number(raw)
+                    if expected is None and not column.startswith("endring"):
+                        expected = 0  # a blank count means zero; a blank Endring: unknown
                 if view_row[column] != expected:
                     problems.append(
                         f"{where} {label!r} {column}: view {view_row[column]}, published {expected}"

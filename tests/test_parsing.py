@@ -6,6 +6,7 @@ import pytest
 
 from conftest import EXAMPLE
 from tiltak.errors import ReportError
+from tiltak.model import Hidden
 from tiltak.parsing import parse_cell, parse_report
 from tiltak.reading import decode
 from tiltak.tables import percent_change
@@ -28,10 +29,17 @@ def test_cells(text: str, value: int | None) -> None:
     assert parse_cell(text) == value
 
 
-@pytest.mark.parametrize("text", ["2 3x0", "12.5", "1,5", "--3", "*", "..", ":"])
+@pytest.mark.parametrize("text", ["2 3x0", "12.5", "1,5", "--3", "-", "x", "...", "**"])
 def test_cells_that_are_not_counts(text: str) -> None:
     with pytest.raises(ValueError):
         parse_cell(text)
+
+
+@pytest.mark.parametrize(("text", "bound"), [("*", 3), ("<b>*</b>", 3), ("..", None), (":", None)])
+def test_hidden_cells_are_read_with_the_bound_of_their_marker(text: str, bound: int | None) -> None:
+    cell = parse_cell(text)
+    assert isinstance(cell, Hidden)
+    assert (cell.lowest, cell.highest) == (1, bound)
 
 
 @pytest.mark.parametrize(

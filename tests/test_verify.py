@@ -14,8 +14,8 @@ from published import number, read_publication
 
 SUMMARY = re.compile(
     r"^(?P<periods>\d+) period\(s\) \((?P<months>[^)]*)\), (?P<cells>\d+) published cells checked"
-    r" \((?P<figures>\d+) figures, (?P<blank>\d+) blank\), (?P<mismatches>\d+) mismatch\(es\),"
-    r" (?P<notes>\d+) note\(s\)$"
+    r" \((?P<figures>\d+) figures, (?P<blank>\d+) blank, (?P<hidden>\d+) hidden\),"
+    r" (?P<mismatches>\d+) mismatch\(es\), (?P<notes>\d+) note\(s\)$"
 )
 
 
@@ -40,7 +40,7 @@ def test_verify_passes_on_march_2014(loaded: Cli) -> None:
     cells = sum(len(c) for b in publication.blocks.values() for _, c in b.rows)
     assert found == {
         "periods": "1", "months": "2014-03", "cells": str(cells), "figures": "597",
-        "blank": str(cells - 597), "mismatches": "0", "notes": "0",
+        "blank": str(cells - 597), "hidden": "0", "mismatches": "0", "notes": "0",
     }  # fmt: skip
     assert result.stderr == ""
 

@@ -129,7 +129,9 @@ class _Planner:
         self.problems.append(Problem(self.report.path, line, message))
 
     def rows(self, number: int, kjonn: str | None = None) -> list[ParsedRow]:
-        return self.report.blocks[number, kjonn].rows[1:]  # the total row first
+        """The rows below the total of a block; none where an edition without kjønn has none."""
+        block = self.report.blocks.get((number, kjonn))
+        return block.rows[1:] if block else []
 
     # -- tiltaksgrupper -------------------------------------------------------------------
 
@@ -198,7 +200,11 @@ class _Planner:
             # First or last of its group: between the tiltak printed around it.
             lo = lo if lo is not None else _below(_nearest(orders, names[:index], True), hi)
             hi = hi if hi is not None else _above(_nearest(orders, names[index + 1 :]), lo)
-            orders[name] = self._between(row, lo, hi, orders.values())
+            # New tiltak printed one after another share the gap evenly, not by halving it.
+            following = len(
+                list(itertools.takewhile(lambda n: n not in orders, names[index + 1 :]))
+            )
+            orders[name] = self._between(row, lo, hi, orders.values(), following)
             self.plan.new_tiltak.append((name, orders[name], group))
         shown = set(names)
         self.plan.absent = [t for t, _g in self.catalog.tiltak if t not in shown]
@@ -254,7 +260,15 @@ class _Planner:
                     f" published order of earlier months; one `rekkefolge` cannot give both",
                 )
 
-    def _between(self, row: ParsedRow, lo: int | None, hi: int | None, taken: Iterable[int]) -> int:
+    def _between(
+        self,
+        row: ParsedRow,
+        lo: int | None,
+        hi: int | None,
+        taken: Iterable[int],
+        following: int = 0,
+    ) -> int:
+        """A free `rekkefolge` above `lo` and below `hi`, leaving room for `following` more."""
         used = sorted(taken)
         if lo is None:
             lo = max((v for v in used if hi is None or v < hi), default=0)
@@ -265,7 +279,7 @@ class _Planner:
             return lo + STEP
         if hi - lo < 2:
             self.problem(row.line, f"{row.label!r}: no free `rekkefolge` between {lo} and {hi}")
-        return (lo + hi) // 2
+        return lo + max((hi - lo) // (following + 2), 1)
 
 
 def _positional(

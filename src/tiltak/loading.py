@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from tiltak.catalog import Ids, load_catalog
 from tiltak.database import driver_connection
 from tiltak.errors import Problem, ReportError
+from tiltak.model import Hidden
 from tiltak.parsing import ParsedReport, read_report
 from tiltak.validation import ValidReport, row_label, validate
 
@@ -28,6 +29,7 @@ class LoadResult:
     outcome: Outcome
     counts: int
     current_file: str = ""  # for "same figures": the file the month stays loaded from
+    notes: tuple[Problem, ...] = ()  # hidden cells a rule determines
 
     def describe(self) -> str:
         month = f"{self.periode:%Y-%m}"
@@ -39,7 +41,8 @@ class LoadResult:
                 f" (from {self.current_file}); nothing to do"
             )
         verb = "replaced" if self.outcome == "replaced" else "loaded"
-        return f"{self.path}: {month} {verb} ({self.counts} counts)"
+        lines = [f"Note: {note}" for note in self.notes]
+        return "\n".join([*lines, f"{self.path}: {month} {verb} ({self.counts} counts)"])
 
 
 def load_file(connection: Connection, path: Path) -> LoadResult:
@@ -79,13 +82,16 @@ def load_file(connection: Connection, path: Path) -> LoadResult:
         message = f"a figure the database cannot store ({reason}); nothing written"
         raise ReportError([Problem(str(path), report.periode_line, message)]) from exc
     outcome: Outcome = "replaced" if current is not None else "loaded"
-    return LoadResult(str(path), report.periode, outcome, len(valid.data.counts))
+    counts = len(valid.data.counts) + len(valid.data.hidden)
+    notes = tuple(valid.notes)
+    return LoadResult(str(path), report.periode, outcome, counts, notes=notes)
 
 
 def _write(connection: Connection, valid: ValidReport, ids: Ids) -> None:
     load_id = _insert_load(connection, valid.report)
     raw = driver_connection(connection)
     _copy_counts(raw, valid, ids, load_id)
+    _insert_sums(raw, valid, ids, load_id)
     _insert_last_year(raw, valid, ids, load_id)
     _copy_published_cells(raw, valid, ids, load_id)
 
@@ -97,24 +103,22 @@ def _figures(valid: ValidReport, ids: Ids) -> Figures:
     """What a load stores, as sets of rows, without where in its file each figure stood."""
     data = valid.data
     return (
+        frozenset(_finest_rows(valid, ids)),
         frozenset(
-            (ids["tiltak", t], ids["hovedgruppe", h], ids["kjonn", k], n)
-            for (k, t, h), n in data.counts.items()
-        ),
-        frozenset(
-            (ids["hovedgruppe", h], ids["kjonn", k], n)
+            (ids["hovedgruppe", h], _kjonn_id(ids, k), n)
             for (k, h), n in data.fjor_hovedgruppe.items()
         ),
         frozenset(
-            (ids["tiltaksgruppe", g], ids["kjonn", k], n)
+            (ids["tiltaksgruppe", g], _kjonn_id(ids, k), n)
             for (k, g), n in data.fjor_tiltaksgruppe.items()
         ),
         frozenset(
-            (column, number, kjonn_id, radnr, label, value)
-            for _, _, column, number, kjonn_id, radnr, label, _, value in _published_cells(
+            (column, number, kjonn_id, radnr, label, value, marker)
+            for _, _, column, number, kjonn_id, radnr, label, _, value, marker in _published_cells(
                 valid, ids, 0
             )
         ),
+        frozenset(_sum_rows(valid, ids)),
     )
 
 
@@ -139,8 +143,12 @@ def _stored_figures(connection: Connection, periode: date, load_id: int) -> Figu
             " where periode = :periode"
         ),
         rows(
-            "select kolonne, tabell, kjonn_id, radnr, rad, verdi from tiltak.publisert_celle"
+            "select kolonne, tabell, kjonn_id, radnr, rad, verdi, merke from tiltak.publisert_celle"
             " where innlesing_id = :load"
+        ),
+        rows(
+            "select kjonn_id, hovedgruppe_id, tiltaksgruppe_id, tiltak_id, antall"
+            " from tiltak.antall_sum where periode = :periode"
         ),
     )
 
@@ -161,6 +169,7 @@ def _retire(connection: Connection, periode: date) -> None:
 
 _DELETE_MONTH = (
     "delete from tiltak.antall where periode = :periode",
+    "delete from tiltak.antall_sum where periode = :periode",
     "delete from tiltak.fjorar_hovedgruppe where periode = :periode",
     "delete from tiltak.fjorar_tiltaksgruppe where periode = :periode",
 )
@@ -181,23 +190,52 @@ def _insert_load(connection: Connection, report: ParsedReport) -> int:
     return int(load_id)
 
 
+def _kjonn_id(ids: Ids, kjonn: str | None) -> int | None:
+    return None if kjonn is None else ids["kjonn", kjonn]
+
+
+def _finest_rows(valid: ValidReport, ids: Ids) -> Iterator[tuple[int, int, int | None, int | None]]:
+    """(tiltak_id, hovedgruppe_id, kjonn_id, antall): a hidden count NULL, never 0 nor a guess."""
+    cells: dict[tuple[str | None, str, str], int | None] = {
+        **valid.data.counts,
+        **dict.fromkeys(valid.data.hidden),
+    }
+    for (kjonn, tiltak, hovedgruppe), count in cells.items():
+        yield (ids["tiltak", tiltak], ids["hovedgruppe", hovedgruppe], _kjonn_id(ids, kjonn), count)
+
+
+def _sum_rows(valid: ValidReport, ids: Ids) -> Iterator[tuple[int | None, ...]]:
+    """(kjonn_id, hovedgruppe_id, tiltaksgruppe_id, tiltak_id, antall) of the published sums
+    over a hidden count; NULL ids for "all", NULL antall where the sum is hidden too."""
+    for (kjonn, hovedgruppe, group, tiltak), count in valid.data.sums.items():
+        yield (
+            _kjonn_id(ids, kjonn),
+            None if hovedgruppe is None else ids["hovedgruppe", hovedgruppe],
+            None if group is None else ids["tiltaksgruppe", group],
+            None if tiltak is None else ids["tiltak", tiltak],
+            count,
+        )
+
+
 def _copy_counts(raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int) -> None:
     periode = valid.data.periode
     with raw.cursor().copy(
         "copy tiltak.antall (periode, tiltak_id, hovedgruppe_id, kjonn_id, antall, innlesing_id)"
         " from stdin"
     ) as copy:
-        for (kjonn, tiltak, hovedgruppe), count in valid.data.counts.items():
-            copy.write_row(
-                (
-                    periode,
-                    ids["tiltak", tiltak],
-                    ids["hovedgruppe", hovedgruppe],
-                    ids["kjonn", kjonn],
-                    count,
-                    load_id,
-                )
-            )
+        for cell in _finest_rows(valid, ids):
+            copy.write_row((periode, *cell, load_id))
+
+
+def _insert_sums(raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int) -> None:
+    periode = valid.data.periode
+    with raw.cursor() as cursor:
+        cursor.executemany(
+            "insert into tiltak.antall_sum (periode, kjonn_id, hovedgruppe_id,"
+            " tiltaksgruppe_id, tiltak_id, antall, innlesing_id)"
+            " values (%s, %s, %s, %s, %s, %s, %s)",
+            [(periode, *cell, load_id) for cell in _sum_rows(valid, ids)],
+        )
 
 
 def _insert_last_year(
@@ -210,7 +248,7 @@ def _insert_last_year(
             " (periode, hovedgruppe_id, kjonn_id, antall, innlesing_id)"
             " values (%s, %s, %s, %s, %s)",
             [
-                (periode, ids["hovedgruppe", name], ids["kjonn", kjonn], count, load_id)
+                (periode, ids["hovedgruppe", name], _kjonn_id(ids, kjonn), count, load_id)
                 for (kjonn, name), count in valid.data.fjor_hovedgruppe.items()
             ],
         )
@@ -219,7 +257,7 @@ def _insert_last_year(
             " (periode, tiltaksgruppe_id, kjonn_id, antall, innlesing_id)"
             " values (%s, %s, %s, %s, %s)",
             [
-                (periode, ids["tiltaksgruppe", name], ids["kjonn", kjonn], count, load_id)
+                (periode, ids["tiltaksgruppe", name], _kjonn_id(ids, kjonn), count, load_id)
                 for (kjonn, name), count in valid.data.fjor_tiltaksgruppe.items()
             ],
         )
@@ -232,9 +270,11 @@ def _published_cells(valid: ValidReport, ids: Ids, load_id: int) -> Iterator[tup
         for radnr, item in enumerate(rows, start=1):
             label = row_label(item.key, block)
             for column, value in zip(block.table.view_columns, item.row.cells, strict=True):
+                hidden = value if isinstance(value, Hidden) else None
                 yield (
                     load_id, item.row.line, column, number, kjonn_id,
-                    radnr, label, item.row.label, value,
+                    radnr, label, item.row.label, None if hidden else value,
+                    hidden and hidden.marker,
                 )  # fmt: skip
 
 
@@ -243,7 +283,8 @@ def _copy_published_cells(
 ) -> None:
     with raw.cursor().copy(
         "copy tiltak.publisert_celle"
-        " (innlesing_id, linje, kolonne, tabell, kjonn_id, radnr, rad, rad_publisert, verdi)"
+        " (innlesing_id, linje, kolonne, tabell, kjonn_id, radnr, rad, rad_publisert, verdi,"
+        " merke)"
         " from stdin"
     ) as copy:
         for cell in _published_cells(valid, ids, load_id):

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -96,7 +97,7 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection), revision)
     except CommandError as exc:
         raise MigrationError(str(exc)) from exc
-    create_views(connection)
+    _create_views_if_schema_holds_them(connection)
 
 
 def downgrade(connection: Connection, revision: str) -> None:
@@ -107,7 +108,18 @@ def downgrade(connection: Connection, revision: str) -> None:
     except CommandError as exc:
         raise MigrationError(str(exc)) from exc
     if current_revision(connection) is not None:
-        create_views(connection)
+        _create_views_if_schema_holds_them(connection)
+
+
+def _create_views_if_schema_holds_them(connection: Connection) -> None:
+    """The views are written for the schema at head: migrated to an older revision on
+    purpose, the tables they read may not exist yet, and the views wait for head."""
+    try:
+        with connection.begin_nested():
+            create_views(connection)
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
+        if current_revision(connection) == head_revision():
+            raise
 
 
 def _lock_schema(connection: Connection) -> None:

@@ -11,6 +11,8 @@ from typing import Literal
 RENDER_FORMATS = ("text", "markdown", "csv", "xlsx", "html")
 BINARY_FORMATS = ("xlsx",)
 TITLE = "Deltakere i arbeidsrettede tiltak. Tiltak og kjønn. En måned"
+# The title of editions that carry only the tables without kjønn (1, 3 and 5).
+TITLE_WITHOUT_KJONN = "Deltakere i arbeidsrettede tiltak. Tiltak. En måned"
 KJONN: tuple[str, ...] = ("Kvinner", "Menn")
 TOTAL_LABEL = "I alt"
 
@@ -140,15 +142,50 @@ class Catalog:
         return dict(self.tiltak).get(tiltak)
 
 
-Counts = dict[tuple[str, str, str], int]  # (kjonn, tiltak, hovedgruppe) -> participants
+# Where a count is hidden, the largest value each marker may stand for: NAV prints `*` for
+# every count from 1 to 3 ("Celler under 4 er prikket"); `..` (missing) and `:`
+# (confidential) come from agencies that publish no threshold. A hidden count is never 0.
+HIDDEN_MARKERS: Mapping[str, int | None] = {"*": 4 - 1, "..": None, ":": None}
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A count printed as a marker: known only to lie between 1 and the marker's bound."""
+
+    marker: str
+
+    @property
+    def lowest(self) -> int:
+        return 1
+
+    @property
+    def highest(self) -> int | None:
+        return HIDDEN_MARKERS[self.marker]
+
+    def __str__(self) -> str:
+        return self.marker
+
+
+CellValue = int | Hidden | None  # a printed cell: a number, hidden, or blank
+
+# (kjonn, tiltak, hovedgruppe) -> participants; kjonn None in a month without kjønn split.
+CellKey = tuple[str | None, str, str]
+Counts = dict[CellKey, int]
+# A cell of the cube: (kjonn, hovedgruppe, tiltaksgruppe, tiltak), None for "all".
+Coordinate = tuple[str | None, str | None, str | None, str | None]
 
 
 @dataclass
 class ReportData:
-    """What a report says at the finest grain: everything else is arithmetic on this."""
+    """What a report says at the finest grain: everything else is arithmetic on this,
+    except where a sum covers a hidden cell: such a sum is a fact of its own (`sums`)."""
 
     periode: date
     counts: Counts = field(default_factory=dict)
     # Last year's counts that the Endring columns imply, by (kjonn, category).
-    fjor_hovedgruppe: dict[tuple[str, str], int] = field(default_factory=dict)
-    fjor_tiltaksgruppe: dict[tuple[str, str], int] = field(default_factory=dict)
+    fjor_hovedgruppe: dict[tuple[str | None, str], int] = field(default_factory=dict)
+    fjor_tiltaksgruppe: dict[tuple[str | None, str], int] = field(default_factory=dict)
+    hidden: dict[CellKey, Hidden] = field(default_factory=dict)  # finest cells hidden
+    # Published cells above the finest grain that cover a hidden cell or are hidden
+    # themselves (None): the views read these instead of summing.
+    sums: dict[Coordinate, int | None] = field(default_factory=dict)

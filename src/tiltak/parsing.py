@@ -14,10 +14,14 @@ from pathlib import Path
 
 from tiltak.errors import Problem, ReportError, quoted
 from tiltak.model import (
+    HIDDEN_MARKERS,
     KJONN,
     LARGEST_FIGURE,
     SMALLEST_FIGURE,
+    TABLES,
     TABLES_BY_HEADING,
+    CellValue,
+    Hidden,
     TableSpec,
     format_figure,
     format_periode,
@@ -34,8 +38,9 @@ _GROUPED = re.compile(f"[1-9][0-9]{{0,2}}(?:[{_SEPARATORS}][0-9]{{3}})+")
 _MAX_DIGITS = len(str(LARGEST_FIGURE))
 _BOLD = re.compile(r"^<b>(.*)</b>$", re.DOTALL)
 _LOOKS_LIKE_MONTH = re.compile(r"^\S+\s+\d{4}$")
-# Markers statistics agencies print for a hidden (suppressed) or unavailable cell.
-_SUPPRESSION_MARKS = {"*", "..", "...", "…", ":", "-", "–", "—", "x", "X"}
+# Markers other agencies print for a hidden or unavailable cell, which this tool cannot read:
+# SSB prints `-` for a true zero, others for a hidden count, so a lone dash is ambiguous.
+_UNREADABLE_MARKS = {"...", "…", "-", "–", "—", "x", "X"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class ParsedRow:
     line: int
     label: str
     is_sum: bool
-    cells: tuple[int | None, ...]  # None where the cell is blank
+    cells: tuple[CellValue, ...]  # None where the cell is blank, Hidden where hidden
 
 
 @dataclass
@@ -70,6 +75,15 @@ class ParsedReport:
     line_count: int
     blocks: dict[BlockKey, ParsedBlock]
 
+    @property
+    def split_by_kjonn(self) -> bool:
+        """Whether the report is of the full shape (six tables) rather than without kjønn."""
+        return any(kjonn is not None for _number, kjonn in self.blocks)
+
+    @property
+    def finest_table(self) -> int:
+        return 6 if self.split_by_kjonn else 5
+
 
 def read_report(path: Path) -> ParsedReport:
     """Read and parse one report file; raises ReportError naming file and line."""
@@ -88,18 +102,22 @@ def parse_report(raw: bytes, path: str, today: date | None = None) -> ParsedRepo
     return parser.finish(hashlib.sha256(raw).hexdigest(), len(lines))
 
 
-def parse_cell(text: str) -> int | None:
-    """``'76 393'`` → 76393, ``'−12'`` → -12, ``''`` → None; raises ValueError otherwise."""
+def parse_cell(text: str) -> CellValue:
+    """``'76 393'`` → 76393, ``'−12'`` → -12, ``''`` → None, ``'*'`` → Hidden('*');
+    raises ValueError otherwise."""
     value = text.strip()
     bold = _BOLD.match(value)
     if bold:
         value = bold.group(1).strip()
     if not value:
         return None
-    if value in _SUPPRESSION_MARKS:
+    if value in HIDDEN_MARKERS:
+        return Hidden(value)
+    if value in _UNREADABLE_MARKS:
+        markers = ", ".join(repr(m) for m in HIDDEN_MARKERS)
         raise ValueError(
-            f"hidden (suppressed) cell {value!r}: a report with hidden cells is refused,"
-            " as its tables cannot be rebuilt from the counts"
+            f"hidden or missing cell {value!r} is ambiguous (a zero for some agencies, a hidden"
+            f" count for others): print a hidden count as one of {markers}, a zero as a blank"
         )
     return parse_figure(value)
 
@@ -271,7 +289,7 @@ class _Parser:
             return self.problem(
                 number, f"{where}: {len(cells) - 1} cells, header has {len(block.table.columns)}"
             )
-        values: list[int | None] = []
+        values: list[CellValue] = []
         for column, text in zip(block.table.columns, cells[1:], strict=True):
             try:
                 values.append(parse_cell(text))
@@ -293,7 +311,11 @@ class _Parser:
     def finish(self, sha256: str, line_count: int) -> ParsedReport:
         if self.periode is None and not self.month_refused:
             self.problem(line_count, "no month line (e.g. 'Mars 2014') anywhere in the file")
-        for spec in TABLES_BY_HEADING.values():
+        # The full shape has all six tables; an edition without kjønn has tables 1, 3 and 5.
+        full_shape = any(kjonn is not None for _number, kjonn in self.blocks)
+        for spec in TABLES:
+            if spec.by_kjonn and not full_shape:
+                continue
             for kjonn in KJONN if spec.by_kjonn else (None,):
                 if (spec.number, kjonn) not in self.blocks:
                     self.problem(

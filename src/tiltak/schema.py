@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -145,21 +146,34 @@ innlesing = Table(
 )
 
 
+_KJONN_COMMENT = "NULL in a month whose report has no kjønn split"
+
+
+def _kjonn_column(comment: str = _KJONN_COMMENT) -> Column[int]:
+    return Column("kjonn_id", SmallInteger, ForeignKey("kjonn.kjonn_id"), comment=comment)
+
+
+def _unique_cell(name: str, *columns: str) -> UniqueConstraint:
+    # NULL is a member ("all", or "not split by kjønn"), so two NULLs are the same cell.
+    return UniqueConstraint(*columns, name=name, postgresql_nulls_not_distinct=True)
+
+
 def _count_table(name: str, category: str, category_table: str, comment: str) -> Table:
     return Table(
         name,
         metadata,
-        Column("periode", Date, ForeignKey("periode.periode"), primary_key=True),
+        Column("periode", Date, ForeignKey("periode.periode"), nullable=False),
         Column(
             f"{category}_id",
             SmallInteger if category == "hovedgruppe" else Integer,
             ForeignKey(f"{category_table}.{category}_id"),
-            primary_key=True,
+            nullable=False,
         ),
-        Column("kjonn_id", SmallInteger, ForeignKey("kjonn.kjonn_id"), primary_key=True),
+        _kjonn_column(),
         Column("antall", Integer, nullable=False),
         Column("innlesing_id", BigInteger, ForeignKey("innlesing.innlesing_id"), nullable=False),
         CheckConstraint("antall >= 0", name=f"{name}_antall_ikke_negativ"),
+        _unique_cell(f"{name}_celle", "periode", f"{category}_id", "kjonn_id"),
         comment=comment,
     )
 
@@ -167,16 +181,56 @@ def _count_table(name: str, category: str, category_table: str, comment: str) ->
 antall = Table(
     "antall",
     metadata,
-    Column("periode", Date, ForeignKey("periode.periode"), primary_key=True),
-    Column("tiltak_id", Integer, ForeignKey("tiltak.tiltak_id"), primary_key=True),
+    Column("periode", Date, ForeignKey("periode.periode"), nullable=False),
+    Column("tiltak_id", Integer, ForeignKey("tiltak.tiltak_id"), nullable=False),
     Column(
-        "hovedgruppe_id", SmallInteger, ForeignKey("hovedgruppe.hovedgruppe_id"), primary_key=True
+        "hovedgruppe_id", SmallInteger, ForeignKey("hovedgruppe.hovedgruppe_id"), nullable=False
     ),
-    Column("kjonn_id", SmallInteger, ForeignKey("kjonn.kjonn_id"), primary_key=True),
-    Column("antall", Integer, nullable=False),
+    _kjonn_column(),
+    Column(
+        "antall",
+        Integer,
+        comment="Participants; NULL where the report hides the count (1 to 3 for NAV's '*')",
+    ),
     Column("innlesing_id", BigInteger, ForeignKey("innlesing.innlesing_id"), nullable=False),
     CheckConstraint("antall >= 0", name="antall_ikke_negativ"),
+    _unique_cell("antall_celle", "periode", "tiltak_id", "hovedgruppe_id", "kjonn_id"),
     comment="Participants at the finest grain, for the current load of each month.",
+)
+
+antall_sum = Table(
+    "antall_sum",
+    metadata,
+    Column("periode", Date, ForeignKey("periode.periode"), nullable=False),
+    _kjonn_column("NULL: Kvinner + Menn"),
+    Column(
+        "hovedgruppe_id",
+        SmallInteger,
+        ForeignKey("hovedgruppe.hovedgruppe_id"),
+        comment="NULL: all hovedgrupper",
+    ),
+    Column(
+        "tiltaksgruppe_id",
+        Integer,
+        ForeignKey("tiltaksgruppe.tiltaksgruppe_id"),
+        comment="NULL: all tiltaksgrupper",
+    ),
+    Column(
+        "tiltak_id",
+        Integer,
+        ForeignKey("tiltak.tiltak_id"),
+        comment="NULL: all tiltak of the group",
+    ),
+    Column("antall", Integer, comment="Participants; NULL where hidden"),
+    Column("innlesing_id", BigInteger, ForeignKey("innlesing.innlesing_id"), nullable=False),
+    CheckConstraint("antall >= 0", name="antall_sum_antall_ikke_negativ"),
+    CheckConstraint(
+        "tiltak_id is null or tiltaksgruppe_id is not null", name="antall_sum_tiltak_i_gruppe"
+    ),
+    _unique_cell(
+        "antall_sum_celle", "periode", "kjonn_id", "hovedgruppe_id", "tiltaksgruppe_id", "tiltak_id"
+    ),
+    comment="Published sums that cover a hidden count, or are hidden themselves.",
 )
 
 fjorar_hovedgruppe = _count_table(
@@ -210,13 +264,16 @@ publisert_celle = Table(
     Column("rad", Text, nullable=False, comment="Row label as the views give it"),
     Column("rad_publisert", Text, nullable=False, comment="Row label as printed"),
     Column("verdi", Integer, comment="NULL where the cell was printed blank"),
+    Column("merke", Text, comment="Marker of a hidden cell ('*', '..', ':')"),
     CheckConstraint("tabell between 1 and 6", name="tabell_1_til_6"),
+    CheckConstraint("merke is null or verdi is null", name="merke_uten_verdi"),
     CheckConstraint("radnr >= 1", name="radnr_positiv"),
     comment="The published figures themselves, kept to prove the views reproduce them.",
 )
 
 __all__ = [
     "antall",
+    "antall_sum",
     "fjorar_hovedgruppe",
     "fjorar_tiltaksgruppe",
     "hovedgruppe",

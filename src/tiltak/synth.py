@@ -162,7 +162,7 @@ def _positional_aliases(
 
 # -- the random walk ----------------------------------------------------------------------
 
-Cell = tuple[str, str, str]  # (kjonn, tiltak, hovedgruppe)
+Cell = tuple[str | None, str, str]  # (kjonn, tiltak, hovedgruppe)
 
 
 @dataclass
@@ -250,11 +250,11 @@ def _draw(rng: random.Random, mean: float) -> int:
 
 def _totals(
     counts: Counts, catalog: Catalog
-) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+) -> tuple[dict[tuple[str | None, str], int], dict[tuple[str | None, str], int]]:
     """A month's counts per (kjønn, hovedgruppe) and per (kjønn, tiltaksgruppe)."""
     group_of = dict(catalog.tiltak)
-    by_hovedgruppe: dict[tuple[str, str], int] = defaultdict(int)
-    by_group: dict[tuple[str, str], int] = defaultdict(int)
+    by_hovedgruppe: dict[tuple[str | None, str], int] = defaultdict(int)
+    by_group: dict[tuple[str | None, str], int] = defaultdict(int)
     for (kjonn, tiltak, hovedgruppe), count in counts.items():
         by_hovedgruppe[kjonn, hovedgruppe] += count
         by_group[kjonn, group_of[tiltak]] += count

@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from tiltak.model import HOVEDGRUPPE_COLUMNS, KJONN, TABLES, Catalog, ReportData, TableSpec
+from tiltak.model import (
+    HOVEDGRUPPE_COLUMNS,
+    KJONN,
+    TABLES,
+    Catalog,
+    Coordinate,
+    ReportData,
+    TableSpec,
+)
 
 RowKey = tuple[str, str]  # (kind, canonical name): total/hovedgruppe/tiltaksgruppe/tiltak/gruppesum
 TOTAL_KEY: RowKey = ("total", "")
@@ -24,6 +32,7 @@ class Row:
     label: str
     is_sum: bool
     values: tuple[int | None, ...]
+    fjor: int | None = None  # last year's count behind the Endring columns, where known
 
 
 @dataclass(frozen=True)
@@ -48,14 +57,15 @@ def group_sum_label(group: str) -> str:
     return f"I alt {group.lower()}"
 
 
-def _endring_values(antall: int, fjor: int | None) -> tuple[int | None, ...]:
+def endring_values(antall: int, fjor: int | None) -> tuple[int | None, ...]:
     if fjor is None:
         return (antall, None, None)
     return (antall, antall - fjor, percent_change(antall - fjor, fjor))
 
 
-def _sum_over(kjonn: str | None) -> tuple[str, ...]:
-    return KJONN if kjonn is None else (kjonn,)
+def _in_block(counted: str | None, kjonn: str | None) -> bool:
+    """Whether a count of kjønn `counted` (None: not split) is part of a block of `kjonn`."""
+    return kjonn is None or counted == kjonn
 
 
 def _hovedgruppe_block(
@@ -63,11 +73,11 @@ def _hovedgruppe_block(
 ) -> Block:
     antall: dict[str, int] = defaultdict(int)
     for (k, _tiltak, hovedgruppe), n in data.counts.items():
-        if k in _sum_over(kjonn):
+        if _in_block(k, kjonn):
             antall[hovedgruppe] += n
     fjor: dict[str, int] = defaultdict(int)
     for (k, hovedgruppe), n in data.fjor_hovedgruppe.items():
-        if k in _sum_over(kjonn):
+        if _in_block(k, kjonn):
             fjor[hovedgruppe] += n
     present = [h for h in catalog.hovedgrupper if h in antall or h in fjor]
     return _endring_block(spec, kjonn, "hovedgruppe", present, antall, fjor)
@@ -79,11 +89,11 @@ def _tiltaksgruppe_block(
     group_of = dict(catalog.tiltak)
     antall: dict[str, int] = defaultdict(int)
     for (k, tiltak, _hovedgruppe), n in data.counts.items():
-        if k in _sum_over(kjonn):
+        if _in_block(k, kjonn):
             antall[group_of[tiltak]] += n
     fjor: dict[str, int] = defaultdict(int)
     for (k, group), n in data.fjor_tiltaksgruppe.items():
-        if k in _sum_over(kjonn):
+        if _in_block(k, kjonn):
             fjor[group] += n
     present = [g for g in catalog.tiltaksgrupper if g in antall or g in fjor]
     return _endring_block(spec, kjonn, "tiltaksgruppe", present, antall, fjor)
@@ -102,11 +112,12 @@ def _endring_block(
             TOTAL_KEY,
             spec.total_label(kjonn),
             True,
-            _endring_values(sum(antall[n] for n in present), sum(fjor[n] for n in present)),
+            endring_values(sum(antall[n] for n in present), sum(fjor[n] for n in present)),
+            sum(fjor[n] for n in present),
         )
     ]
     rows += [
-        Row((kind, name), name, False, _endring_values(antall[name], fjor.get(name)))
+        Row((kind, name), name, False, endring_values(antall[name], fjor.get(name)), fjor.get(name))
         for name in present
     ]
     return Block(spec, kjonn, tuple(rows))
@@ -121,7 +132,7 @@ def _tiltak_block(spec: TableSpec, kjonn: str | None, catalog: Catalog, data: Re
     cells: dict[tuple[str, str], int] = defaultdict(int)
     printed: set[str] = set()
     for (k, tiltak, hovedgruppe), n in data.counts.items():
-        if k in _sum_over(kjonn):
+        if _in_block(k, kjonn):
             cells[tiltak, hovedgruppe] += n
             printed.add(tiltak)
     columns = HOVEDGRUPPE_COLUMNS
@@ -162,3 +173,18 @@ def build_tables(catalog: Catalog, data: ReportData) -> list[Block]:
         for kjonn in KJONN if spec.by_kjonn else (None,):
             blocks.append(build_block(spec, kjonn, catalog, data))
     return blocks
+
+
+def coordinate(
+    spec: TableSpec, kjonn: str | None, key: RowKey, index: int, catalog: Catalog
+) -> Coordinate:
+    """The cube cell a count prints: row `key`, column `index` of a block of `spec`."""
+    kind, name = key
+    hovedgruppe = name if kind == "hovedgruppe" else None
+    if spec.kind == "tiltak" and index > 0:
+        hovedgruppe = HOVEDGRUPPE_COLUMNS[index - 1]
+    if kind in ("tiltaksgruppe", "gruppesum"):
+        return (kjonn, hovedgruppe, name, None)
+    if kind == "tiltak":
+        return (kjonn, hovedgruppe, catalog.group_of(name), name)
+    return (kjonn, hovedgruppe, None, None)

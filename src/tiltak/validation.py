@@ -3,20 +3,24 @@ every published figure is what the publication's rules make of them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 from tiltak.errors import Problem, ReportError, quoted
+from tiltak.hidden import HiddenCheck, PublishedCell, check_hidden
 from tiltak.model import (
     HOVEDGRUPPE_COLUMNS,
     LARGEST_FIGURE,
     Catalog,
+    CellValue,
+    Coordinate,
+    Hidden,
     ReportData,
     format_figure,
     normalize_label,
 )
 from tiltak.parsing import ParsedBlock, ParsedReport, ParsedRow
-from tiltak.tables import TOTAL_KEY, Block, Row, RowKey, build_block
+from tiltak.tables import TOTAL_KEY, Block, Row, RowKey, build_block, coordinate, endring_values
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class ValidReport:
     report: ParsedReport
     data: ReportData
     rows: dict[tuple[int, str | None], list[ResolvedRow]]
+    notes: list[Problem] = field(default_factory=list)  # hidden cells a rule determines
 
 
 def validate(report: ParsedReport, catalog: Catalog) -> ValidReport:
@@ -41,11 +46,27 @@ def validate(report: ParsedReport, catalog: Catalog) -> ValidReport:
     checker.raise_if_problems()
     data = checker.extract(resolved)
     checker.raise_if_problems()
+    hidden = check_hidden(checker.published_cells(resolved), report.split_by_kjonn)
+    checker.problems += [Problem(report.path, line, text) for line, text in hidden.problems]
+    # A hidden count is left out of the sums, which are not compared where they cover one.
+    presence = replace(data, counts={**data.counts, **dict.fromkeys(data.hidden, 0)})
     for key, block in report.blocks.items():
-        expected = build_block(block.table, block.kjonn, catalog, data)
-        checker.compare(block, resolved[key], expected)
+        expected = build_block(block.table, block.kjonn, catalog, presence)
+        checker.compare(block, resolved[key], expected, hidden)
+    checker.problems.sort(key=lambda problem: problem.line)
     checker.raise_if_problems()
-    return ValidReport(report, data, resolved)
+    data.sums = {
+        c: value if isinstance(value, int) else None
+        for c, value in hidden.involved.items()
+        if not _is_finest(c, report.split_by_kjonn)
+    }
+    notes = [Problem(report.path, line, text) for line, text in hidden.notes()]
+    return ValidReport(report, data, resolved, notes)
+
+
+def _is_finest(cell: Coordinate, split_by_kjonn: bool) -> bool:
+    kjonn, hovedgruppe, _group, tiltak = cell
+    return hovedgruppe is not None and tiltak is not None and (kjonn is not None) == split_by_kjonn
 
 
 def row_label(key: RowKey, block: ParsedBlock) -> str:
@@ -151,25 +172,32 @@ class _Checker:
 
     def extract(self, resolved: dict[tuple[int, str | None], list[ResolvedRow]]) -> ReportData:
         data = ReportData(self.report.periode)
+        split = self.report.split_by_kjonn
         for (number, kjonn), rows in resolved.items():
             block = self.report.blocks[number, kjonn]
-            if number == 6 and kjonn is not None:
+            if split != (kjonn is not None):
+                pass  # sums of the finest figures: the tables by kjønn, where there are such
+            elif number == self.report.finest_table:
                 self._extract_counts(block, rows, kjonn, data)
-            elif number in (2, 4) and kjonn is not None:
-                target = data.fjor_hovedgruppe if number == 2 else data.fjor_tiltaksgruppe
+            elif block.table.has_endring:
+                hovedgrupper = block.table.kind == "hovedgrupper"
+                target = data.fjor_hovedgruppe if hovedgrupper else data.fjor_tiltaksgruppe
                 self._extract_last_year(block, rows, kjonn, target)
             if block.table.kind == "tiltak":
                 self._check_group_placement(block, rows)
         return data
 
     def _extract_counts(
-        self, block: ParsedBlock, rows: list[ResolvedRow], kjonn: str, data: ReportData
+        self, block: ParsedBlock, rows: list[ResolvedRow], kjonn: str | None, data: ReportData
     ) -> None:
         for item in rows:
             if item.key[0] != "tiltak":
                 continue
             # Column 0 is "I alt"; the others are the hovedgrupper.
             for column, value in zip(HOVEDGRUPPE_COLUMNS, item.row.cells[1:], strict=True):
+                if isinstance(value, Hidden):
+                    data.hidden[kjonn, item.key[1], column] = value
+                    continue
                 count = value or 0
                 if count < 0:
                     self.problem(
@@ -182,13 +210,20 @@ class _Checker:
         self,
         block: ParsedBlock,
         rows: list[ResolvedRow],
-        kjonn: str,
-        target: dict[tuple[str, str], int],
+        kjonn: str | None,
+        target: dict[tuple[str | None, str], int],
     ) -> None:
         for item in rows:
-            if item.row.cells[1] is None:
-                continue  # a blank Endring: last year's count is unknown, so none is stored
             antall, endring = item.row.cells[0] or 0, item.row.cells[1]
+            if endring is None or isinstance(endring, Hidden):
+                continue  # a blank Endring: last year's count is unknown, so none is stored
+            if isinstance(antall, Hidden):
+                self.problem(
+                    item.row.line,
+                    f"{self.where(block, item.row)}: Endring {endring} of a hidden count:"
+                    " it would reveal the count",
+                )
+                continue
             where = f"{self.where(block, item.row)}: Antall {antall} and Endring {endring}"
             if antall - endring > LARGEST_FIGURE:
                 # Checked on the total too: the views sum last year's counts.
@@ -228,9 +263,29 @@ class _Checker:
                 f"{self.where(block, member.row)}: no 'I alt <group>' row follows it",
             )
 
+    def published_cells(
+        self, resolved: dict[tuple[int, str | None], list[ResolvedRow]]
+    ) -> Iterator[PublishedCell]:
+        """Every printed count (not the Endring columns), located in the cube."""
+        for (number, kjonn), rows in resolved.items():
+            block = self.report.blocks[number, kjonn]
+            counts = len(block.table.columns) if block.table.kind == "tiltak" else 1
+            for item in rows:
+                for index in range(counts):
+                    value = item.row.cells[index]
+                    yield PublishedCell(
+                        coordinate(block.table, kjonn, item.key, index, self.catalog),
+                        0 if value is None else value,
+                        item.row.line,
+                        f"{self.where(block, item.row)}, column {block.table.columns[index]!r}",
+                        number,
+                    )
+
     # -- every figure -------------------------------------------------------------
 
-    def compare(self, block: ParsedBlock, rows: list[ResolvedRow], expected: Block) -> None:
+    def compare(
+        self, block: ParsedBlock, rows: list[ResolvedRow], expected: Block, hidden: HiddenCheck
+    ) -> None:
         wanted = {row.key: row for row in expected.rows}
         for item in rows:
             row = wanted.get(item.key)
@@ -241,7 +296,12 @@ class _Checker:
                     " (missing from the table split by kjønn?)",
                 )
                 continue
-            self._compare_cells(block, item.row, row)
+            involved = [
+                coordinate(block.table, block.kjonn, item.key, index, self.catalog)
+                in hidden.involved
+                for index in range(len(block.table.columns))
+            ]
+            self._compare_cells(block, item.row, row, involved)
         printed = {item.key for item in rows}
         for row in expected.rows:
             if row.key not in printed:
@@ -261,13 +321,33 @@ class _Checker:
                 )
                 break
 
-    def _compare_cells(self, block: ParsedBlock, printed: ParsedRow, expected: Row) -> None:
+    def _compare_cells(
+        self, block: ParsedBlock, printed: ParsedRow, expected: Row, involved: list[bool]
+    ) -> None:
+        """Each cell against the figure built from the finest counts. A count over a hidden
+        cell is checked by the rules of hidden.py instead, and its Endring against it."""
+        wanted: tuple[CellValue, ...] = expected.values
+        if block.table.has_endring and involved[0]:
+            antall = printed.cells[0]
+            if not isinstance(antall, int):
+                wanted = (antall, None, None)  # hidden: no Endring can be printed for it
+            else:
+                wanted = endring_values(antall, expected.fjor)
         for index, column in enumerate(block.table.columns):
             published = printed.cells[index]
             is_endring = block.table.has_endring and index > 0
+            if isinstance(published, Hidden) and is_endring:
+                self.problem(
+                    printed.line,
+                    f"{self.where(block, printed)}, column {column!r}: hidden ({published}),"
+                    " but only counts are hidden",
+                )
+                continue
+            if involved[index] and not is_endring:
+                continue
             if published is None and not is_endring:
                 published = 0  # a blank count means zero; a blank Endring means unknown
-            want = expected.values[index]
+            want = wanted[index]
             if published != want:
                 self.problem(
                     printed.line,
@@ -290,7 +370,7 @@ def _groups_printed_after(block: ParsedBlock) -> dict[int, str]:
     return groups
 
 
-def _show(value: int | None) -> str:
+def _show(value: CellValue) -> str:
     return "blank" if value is None else str(value)
 
 

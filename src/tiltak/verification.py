@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import column, select, table, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
+from tiltak.catalog import load_catalog
 from tiltak.errors import UsageError, VerificationError
-from tiltak.model import TABLES, TableSpec
+from tiltak.hidden import PublishedCell, check_hidden
+from tiltak.model import TABLES, Hidden, TableSpec
+from tiltak.tables import TOTAL_KEY, RowKey, coordinate, group_sum_label
 
 # Columns where the publication prints a zero count as a blank; elsewhere blank = unknown.
 _ENDRING_COLUMNS = ("endring_antall", "endring_prosent")
@@ -30,6 +34,7 @@ class Verification:
     periods: list[date] = field(default_factory=list)
     cells: int = 0
     blank_cells: int = 0
+    hidden_cells: int = 0
     mismatches: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -43,7 +48,8 @@ class Verification:
             months = f"{self.periods[0]:%Y-%m} … {self.periods[-1]:%Y-%m}"
         summary = (
             f"{len(self.periods)} period(s) ({months}), {self.cells} published cells checked"
-            f" ({self.cells - self.blank_cells} figures, {self.blank_cells} blank),"
+            f" ({self.cells - self.blank_cells - self.hidden_cells} figures,"
+            f" {self.blank_cells} blank, {self.hidden_cells} hidden),"
             f" {len(self.mismatches)} mismatch(es), {len(self.notes)} note(s)"
         )
         return [*self.mismatches, *self.notes, summary]
@@ -96,7 +102,8 @@ def _view_rows(
 
 
 _PUBLISHED = text(
-    "select p.tabell, k.navn as kjonn, p.radnr, p.rad, p.linje, p.kolonne, p.verdi, i.filnavn"
+    "select p.tabell, k.navn as kjonn, p.radnr, p.rad, p.linje, p.kolonne, p.verdi, p.merke,"
+    " i.filnavn"
     " from tiltak.publisert_celle as p"
     " join tiltak.innlesing as i on i.innlesing_id = p.innlesing_id"
     " left join tiltak.kjonn as k on k.kjonn_id = p.kjonn_id"
@@ -110,18 +117,20 @@ def _verify_period(connection: Connection, periode: date, result: Verification) 
     for spec in TABLES:
         views.update(_view_rows(connection, periode, spec))
     published_rows: set[ViewKey] = set()
-    for cell in connection.execute(_PUBLISHED, {"periode": periode}):
+    cells = connection.execute(_PUBLISHED, {"periode": periode}).all()
+    for cell in cells:
         key: ViewKey = (cell.tabell, cell.kjonn, cell.rad)
         published_rows.add(key)
         result.cells += 1
-        result.blank_cells += cell.verdi is None
+        result.blank_cells += cell.verdi is None and cell.merke is None
+        result.hidden_cells += cell.merke is not None
         where = (
             f"{periode:%Y-%m} table {cell.tabell}{' ' + cell.kjonn if cell.kjonn else ''}"
             f" row {cell.rad!r} column {cell.kolonne} ({cell.filnavn} line {cell.linje})"
         )
         expected = cell.verdi
-        if expected is None and cell.kolonne not in _ENDRING_COLUMNS:
-            expected = 0  # a blank count cell means zero
+        if expected is None and cell.merke is None and cell.kolonne not in _ENDRING_COLUMNS:
+            expected = 0  # a blank count cell means zero; a hidden one must come back NULL
         if key not in views:
             result.mismatches.append(f"Mismatch: {where}: published {expected}, no such view row")
             continue
@@ -139,6 +148,47 @@ def _verify_period(connection: Connection, periode: date, result: Verification) 
             f"Mismatch: {periode:%Y-%m} table {number}{' ' + kjonn if kjonn else ''}"
             f" row {rad!r}: in the views but not in the published report"
         )
+    if result.hidden_cells:
+        result.notes += _recoverable_notes(connection, periode, cells)
+
+
+def _recoverable_notes(
+    connection: Connection, periode: date, cells: Sequence[Row[Any]]
+) -> list[str]:
+    """One `Note: ` line per hidden cell the stored published sums determine."""
+    catalog, _ids = load_catalog(connection, periode)
+    group_sums = {group_sum_label(g): g for g in catalog.tiltaksgrupper}
+    published = []
+    for cell in cells:
+        spec = TABLES[cell.tabell - 1]
+        if spec.has_endring and cell.kolonne in _ENDRING_COLUMNS:
+            continue
+        key = _row_key(spec, cell.radnr, cell.rad, group_sums)
+        index = spec.view_columns.index(cell.kolonne)
+        kjonn = f" ({cell.kjonn})" if cell.kjonn else ""
+        published.append(
+            PublishedCell(
+                coordinate(spec, cell.kjonn, key, index, catalog),
+                Hidden(cell.merke) if cell.merke else cell.verdi or 0,
+                cell.linje,
+                f"table {cell.tabell}{kjonn}, row {cell.rad!r}, column {cell.kolonne!r}",
+                cell.tabell,
+            )
+        )
+    split = any(cell.kjonn for cell in cells)
+    filnavn = cells[0].filnavn
+    return [
+        f"Note: {periode:%Y-%m} {text} ({filnavn} line {line})"
+        for line, text in check_hidden(published, split).notes()
+    ]
+
+
+def _row_key(spec: TableSpec, radnr: int, rad: str, group_sums: dict[str, str]) -> RowKey:
+    if radnr == 1:
+        return TOTAL_KEY
+    if spec.kind != "tiltak":
+        return ("hovedgruppe" if spec.kind == "hovedgrupper" else "tiltaksgruppe", rad)
+    return ("gruppesum", group_sums[rad]) if rad in group_sums else ("tiltak", rad)
 
 
 # Last year's counts as month M's report implies them, beside the counts loaded for M - 12
