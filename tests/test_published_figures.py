@@ -8,6 +8,9 @@ import psycopg
 import pytest
 
 from published import mismatches, read_publication
+from synthetic import plan_and_upgrade, versions_dir
+
+__all__ = ["versions_dir"]  # a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_REPORTS = sorted((ROOT / "examples").glob("*.txt"))
@@ -19,11 +22,17 @@ def test_the_march_2014_report_has_597_figures() -> None:
 
 
 @pytest.mark.parametrize("report", SHIPPED_REPORTS, ids=lambda p: p.name)
-def test_views_reproduce_every_published_figure(cli, db_url: str, report: Path) -> None:
+def test_views_reproduce_every_published_figure(
+    cli, db_url: str, report: Path, versions_dir: Path
+) -> None:
+    # A later month names tiltak the seeded 2014 hierarchy lacks: the revision adds them.
+    plan_and_upgrade(cli, report)
     result = cli.load_report(report)
     assert result.exit_code == 0, result.output
     publication = read_publication(report)
-    assert len(publication.blocks) == 9
+    # Six tables, 4 and 6 for each kjønn; or an edition without kjønn: tables 1, 3 and 5.
+    without_kjonn = "Tiltak. En måned" in report.read_text(encoding="utf-8").splitlines()[0]
+    assert len(publication.blocks) == (3 if without_kjonn else 9)
     assert mismatches(db_url, publication) == []
 
 

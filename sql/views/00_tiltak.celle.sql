@@ -1,5 +1,6 @@
 -- grain: one row per periode × kjønn × hovedgruppe × tiltak of the stored counts, with the
 -- tiltaksgruppe each tiltak belonged to in that month (memberships change over the years).
+-- kjonn is NULL in a month whose report has no kjønn split; antall is NULL where hidden.
 -- Internal building block of the rapport views; not part of the reporting contract.
 create view tiltak.celle as
 with membership_in_month as (
@@ -29,7 +30,7 @@ select
     t.navn as tiltak,
     c.antall
 from membership_in_month as c
-join tiltak.kjonn as k on k.kjonn_id = c.kjonn_id
+left join tiltak.kjonn as k on k.kjonn_id = c.kjonn_id
 join tiltak.hovedgruppe as h on h.hovedgruppe_id = c.hovedgruppe_id
 join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = c.tiltaksgruppe_id
 join tiltak.tiltak as t on t.tiltak_id = c.tiltak_id;

@@ -2,6 +2,10 @@
 -- each dimension with its total member (id NULL, per_<dimension> false), at the 12 grains the
 -- six tables print: by kjønn or not × by hovedgruppe or not × by tiltak (within its
 -- tiltaksgruppe), by tiltaksgruppe, or neither. Every figure of the rapport views is a cell.
+-- A cell is the sum of its stored counts where none is hidden; where a count under it is hidden
+-- (NULL), the report printed the cell itself, and the load stored it in tiltak.antall_sum
+-- (NULL again where the report hid the cell too). A month whose report has no kjønn split
+-- stores its counts with kjonn_id NULL: it has no cells by kjønn.
 -- Internal building block of the rapport views; not part of the reporting contract.
 create view tiltak.kube as
 with stored_counts as not materialized (
@@ -42,7 +46,8 @@ figures_over_tiltaksgrupper as not materialized (
 
 grains (per_kjonn, per_hovedgruppe, per_tiltak) as not materialized (
     -- The grains to sum at: rows to join rather than GROUPING SETS, which would keep a filter
-    -- on periode from the tables' indexes. Not the finest: there a stored count is a cell.
+    -- on periode from the tables' indexes. Not the finest: there a stored count is a cell
+    -- (in a month without kjønn split, also at (false, true, true)).
     values
         (true, true, false), (true, false, true), (true, false, false),
         (false, true, true), (false, true, false), (false, false, true), (false, false, false)
@@ -68,6 +73,7 @@ by_tiltaksgruppe as (
         on (f.kjonn_id is not null or not g.per_kjonn)
         and (f.hovedgruppe_id is not null or not g.per_hovedgruppe)
         and (f.tiltak_id is not null or not g.per_tiltak)
+        and (f.kjonn_id is not null or not (g.per_hovedgruppe and g.per_tiltak))
     group by
         f.periode, g.per_kjonn, g.per_hovedgruppe, g.per_tiltak, f.tiltaksgruppe_id, 2, 3, 5
 ),
@@ -99,19 +105,27 @@ cells as (
         periode, kjonn_id, hovedgruppe_id, tiltaksgruppe_id, tiltak_id,
         true as per_kjonn, true as per_hovedgruppe, true as per_tiltaksgruppe, true as per_tiltak,
         antall::bigint as antall, true as har_antall, null::bigint as fjor_hovedgruppe,
-        null::bigint as fjor_tiltaksgruppe
+        null::bigint as fjor_tiltaksgruppe, true as er_lagret
     from stored_counts
+    where kjonn_id is not null
+    union all
+    select
+        periode, null::smallint, hovedgruppe_id, tiltaksgruppe_id, tiltak_id,
+        false, true, true, true,
+        antall::bigint, true, null::bigint, null::bigint, true
+    from stored_counts
+    where kjonn_id is null
     union all
     select
         periode, kjonn_id, hovedgruppe_id, tiltaksgruppe_id, tiltak_id,
         per_kjonn, per_hovedgruppe, true, per_tiltak,
-        antall, har_antall, null::bigint, fjor_tiltaksgruppe
+        antall, har_antall, null::bigint, fjor_tiltaksgruppe, false
     from by_tiltaksgruppe
     union all
     select
         periode, kjonn_id, hovedgruppe_id, null::integer, null::integer,
         per_kjonn, per_hovedgruppe, false, false,
-        antall, har_antall, fjor_hovedgruppe, fjor_tiltaksgruppe
+        antall, har_antall, fjor_hovedgruppe, fjor_tiltaksgruppe, false
     from over_tiltaksgrupper
 )
 
@@ -134,11 +148,18 @@ select
     c.per_hovedgruppe,
     c.per_tiltaksgruppe,
     c.per_tiltak,
-    c.antall,
-    c.har_antall,
+    case when s.periode is null then c.antall else s.antall end as antall,
+    c.har_antall or s.periode is not null as har_antall,
     c.fjor_hovedgruppe,
-    c.fjor_tiltaksgruppe
+    c.fjor_tiltaksgruppe,
+    c.er_lagret
 from cells as c
+left join tiltak.antall_sum as s
+    on s.periode = c.periode
+    and s.kjonn_id is not distinct from c.kjonn_id
+    and s.hovedgruppe_id is not distinct from c.hovedgruppe_id
+    and s.tiltaksgruppe_id is not distinct from c.tiltaksgruppe_id
+    and s.tiltak_id is not distinct from c.tiltak_id
 left join tiltak.kjonn as k on k.kjonn_id = c.kjonn_id
 left join tiltak.hovedgruppe as h on h.hovedgruppe_id = c.hovedgruppe_id
 left join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = c.tiltaksgruppe_id
@@ -154,7 +175,11 @@ comment on column tiltak.kube.per_tiltaksgruppe is
 comment on column tiltak.kube.per_tiltak is
     'False on a total over the tiltak of a tiltaksgruppe or of all (tiltak_id NULL).';
 comment on column tiltak.kube.antall is
-    'Participants this month: the sum of the stored counts in the cell; 0 where it has none.';
+    'Participants this month: the sum of the stored counts in the cell, or where one of them is'
+    ' hidden the count the report printed for the cell; NULL where hidden; 0 where it has none.';
+comment on column tiltak.kube.er_lagret is
+    'True on a stored count itself: the finest grain of its month (without kjønn in a month'
+    ' whose report has no kjønn split).';
 comment on column tiltak.kube.har_antall is
     'True where the cell holds a count this month; false where only last year''s is known.';
 comment on column tiltak.kube.fjor_hovedgruppe is

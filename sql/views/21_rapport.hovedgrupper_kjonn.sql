@@ -41,7 +41,8 @@ comment on column rapport.hovedgrupper_kjonn.kjonn is 'Kvinner or Menn.';
 comment on column rapport.hovedgrupper_kjonn.radnr is 'Row number in published order within periode and kjønn.';
 comment on column rapport.hovedgrupper_kjonn.rad is 'Row label: "I alt" or the hovedgruppe.';
 comment on column rapport.hovedgrupper_kjonn.er_sum is 'True on the total row.';
-comment on column rapport.hovedgrupper_kjonn.antall is 'Participants this month.';
+comment on column rapport.hovedgrupper_kjonn.antall is
+    'Participants this month; NULL where the report hid the count.';
 comment on column rapport.hovedgrupper_kjonn.endring_antall is 'Participants this month minus the same month last year.';
 comment on column rapport.hovedgrupper_kjonn.endring_prosent is
     'Change in per cent of last year, rounded half away from zero; NULL when last year was 0 or unknown.';

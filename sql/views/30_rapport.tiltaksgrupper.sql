@@ -38,7 +38,8 @@ comment on column rapport.tiltaksgrupper.periode is 'Month, as its first day.';
 comment on column rapport.tiltaksgrupper.radnr is 'Row number in published order within the month.';
 comment on column rapport.tiltaksgrupper.rad is 'Row label: "I alt" or the tiltaksgruppe.';
 comment on column rapport.tiltaksgrupper.er_sum is 'True on the total row.';
-comment on column rapport.tiltaksgrupper.antall is 'Participants this month.';
+comment on column rapport.tiltaksgrupper.antall is
+    'Participants this month; NULL where the report hid the count.';
 comment on column rapport.tiltaksgrupper.endring_antall is 'Participants this month minus the same month last year.';
 comment on column rapport.tiltaksgrupper.endring_prosent is
     'Change in per cent of last year, rounded half away from zero; NULL when last year was 0 or unknown.';

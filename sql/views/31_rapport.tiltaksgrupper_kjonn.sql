@@ -42,7 +42,8 @@ comment on column rapport.tiltaksgrupper_kjonn.kjonn is 'Kvinner or Menn.';
 comment on column rapport.tiltaksgrupper_kjonn.radnr is 'Row number in published order within periode and kjønn.';
 comment on column rapport.tiltaksgrupper_kjonn.rad is 'Row label: "I alt kvinner", "I alt menn" or the tiltaksgruppe.';
 comment on column rapport.tiltaksgrupper_kjonn.er_sum is 'True on the total row.';
-comment on column rapport.tiltaksgrupper_kjonn.antall is 'Participants this month.';
+comment on column rapport.tiltaksgrupper_kjonn.antall is
+    'Participants this month; NULL where the report hid the count.';
 comment on column rapport.tiltaksgrupper_kjonn.endring_antall is 'Participants this month minus the same month last year.';
 comment on column rapport.tiltaksgrupper_kjonn.endring_prosent is
     'Change in per cent of last year, rounded half away from zero; NULL when last year was 0 or unknown.';

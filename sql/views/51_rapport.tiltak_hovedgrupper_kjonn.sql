@@ -19,10 +19,10 @@ with published_rows as (
             else 'I alt ' || lower(kjonn)
         end as rad,
         sum(antall) filter (where not per_hovedgruppe) as i_alt,
-        coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'andre'), 0) as andre,
-        coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'arbeidssokere'), 0)
+        sum(antall) filter (where hovedgruppe_kolonne = 'andre') as andre,
+        sum(antall) filter (where hovedgruppe_kolonne = 'arbeidssokere')
             as arbeidssokere,
-        coalesce(sum(antall) filter (where hovedgruppe_kolonne = 'nedsatt_arbeidsevne'), 0)
+        sum(antall) filter (where hovedgruppe_kolonne = 'nedsatt_arbeidsevne')
             as nedsatt_arbeidsevne
     from tiltak.kube
     where per_kjonn and har_antall
@@ -55,8 +55,9 @@ comment on column rapport.tiltak_hovedgrupper_kjonn.radnr is 'Row number in publ
 comment on column rapport.tiltak_hovedgrupper_kjonn.rad is
     'Row label: the tiltak, "I alt <tiltaksgruppe>" for a group sum, "I alt kvinner"/"I alt menn" for the total.';
 comment on column rapport.tiltak_hovedgrupper_kjonn.er_sum is 'True on group sum rows and the total row.';
-comment on column rapport.tiltak_hovedgrupper_kjonn.i_alt is 'Participants in all hovedgrupper.';
-comment on column rapport.tiltak_hovedgrupper_kjonn.andre is 'Participants in hovedgruppe "Andre på tiltak".';
-comment on column rapport.tiltak_hovedgrupper_kjonn.arbeidssokere is 'Participants in hovedgruppe "Arbeidssøkere på tiltak".';
+comment on column rapport.tiltak_hovedgrupper_kjonn.i_alt is
+    'Participants in all hovedgrupper; NULL where the report hid the count.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.andre is 'Participants in hovedgruppe "Andre på tiltak"; NULL where hidden.';
+comment on column rapport.tiltak_hovedgrupper_kjonn.arbeidssokere is 'Participants in hovedgruppe "Arbeidssøkere på tiltak"; NULL where hidden.';
 comment on column rapport.tiltak_hovedgrupper_kjonn.nedsatt_arbeidsevne is
-    'Participants in hovedgruppe "Nedsatt arbeidsevne, på tiltak".';
+    'Participants in hovedgruppe "Nedsatt arbeidsevne, på tiltak"; NULL where hidden.';
