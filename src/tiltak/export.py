@@ -3,6 +3,8 @@
 The cube has five dimensions in the view's column order: periode, kjønn, hovedgruppe,
 tiltaksgruppe and tiltak. A tiltak belongs to one tiltaksgruppe in a month, so most cells of
 the full cross product do not exist: those are null, while a count NAV printed blank is 0.
+A hidden count is null too, with status `*` at its index. A month whose report has no kjønn
+split has its counts under the kjønn category `I alt`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from tiltak.errors import UsageError
-from tiltak.model import TITLE, format_periode
+from tiltak.model import HIDDEN_LEGEND, HIDDEN_SHOWN, TITLE, TOTAL_LABEL, format_periode
 from tiltak.verification import loaded_periods
 
 EXPORT_FORMATS = ("json-stat",)
@@ -29,7 +31,8 @@ _DIMENSIONS: tuple[tuple[str, str, str], ...] = (
     ("tiltak", "tiltak", "select navn from tiltak.tiltak order by rekkefolge"),
 )
 _ROWS = text(
-    "select periode, kjonn, hovedgruppe, tiltaksgruppe, tiltak, antall"
+    "select periode, coalesce(kjonn, :i_alt) as kjonn, hovedgruppe, tiltaksgruppe, tiltak,"
+    " antall, prikket"
     " from rapport.deltakere where periode = any(:perioder)"
 )
 
@@ -43,7 +46,7 @@ def export_json_stat(connection: Connection, periods: Sequence[date] | None = No
     chosen = sorted(set(periods)) if periods else loaded
     if not chosen:
         raise UsageError("no report loaded: run `load-report FILE` first")
-    rows = connection.execute(_ROWS, {"perioder": chosen}).all()
+    rows = connection.execute(_ROWS, {"perioder": chosen, "i_alt": TOTAL_LABEL}).all()
     # Only categories that occur in the chosen months: a cube over every tiltak ever
     # known would be mostly empty for any one month.
     categories: dict[str, dict[str, str]] = {
@@ -51,17 +54,23 @@ def export_json_stat(connection: Connection, periods: Sequence[date] | None = No
     }
     for column, (dim, _label, query) in enumerate(_DIMENSIONS, start=1):
         in_use = {row[column] for row in rows}
-        categories[dim] = {n: n for (n,) in connection.execute(text(query)) if n in in_use}
+        names = [n for (n,) in connection.execute(text(query))]
+        if dim == "kjonn":
+            names.append(TOTAL_LABEL)  # the months without kjønn split
+        categories[dim] = {n: n for n in names if n in in_use}
     ids = list(categories)
     sizes = [len(categories[d]) for d in ids]
     position = {d: {c: i for i, c in enumerate(categories[d])} for d in ids}
     values: list[int | None] = [None] * prod(sizes)
+    status: dict[str, str] = {}
     for row in rows:
         keys = (f"{row.periode:%Y-%m}", row.kjonn, row.hovedgruppe, row.tiltaksgruppe, row.tiltak)
         index = 0  # row-major position, the last dimension varying fastest
         for dim, size, key in zip(ids, sizes, keys, strict=True):
             index = index * size + position[dim][key]
         values[index] = row.antall
+        if row.prikket:
+            status[str(index)] = HIDDEN_SHOWN
     dimension_labels = {"periode": "periode", **{d: lbl for d, lbl, _q in _DIMENSIONS}}
     dimensions = {
         dim: {
@@ -77,13 +86,16 @@ def export_json_stat(connection: Connection, periods: Sequence[date] | None = No
         "source": "NAV",
         "updated": _updated(connection, chosen),
         "note": [
-            "Antall deltakere. Null: tiltaket hørte ikke til tiltaksgruppen den måneden.",
+            "Antall deltakere. Null: tiltaket hørte ikke til tiltaksgruppen den måneden,"
+            " eller tallet er prikket (status *).",
+            HIDDEN_LEGEND,
         ],
         "role": {"time": ["periode"]},
         "id": ids,
         "size": sizes,
         "dimension": dimensions,
         "value": values,
+        **({"status": status} if status else {}),
     }
     return json.dumps(dataset, ensure_ascii=False, separators=(",", ":")) + "\n"
 

@@ -12,7 +12,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from tiltak.model import TITLE, format_periode
+from tiltak.model import HIDDEN_LEGEND, HIDDEN_SHOWN, TITLE, format_periode
 from tiltak.tables import Block
 
 CSV_HEADER = ("table", "kjønn", "radnr", "rad", "column", "value")
@@ -21,17 +21,19 @@ CSV_HEADER = ("table", "kjønn", "radnr", "rad", "column", "value")
 def render_csv(periode: date, blocks: Sequence[Block]) -> str:
     """One tidy file: a line per figure, named by table (view), kjønn, row and view column.
 
-    Counts the publication prints blank are 0, as the views give them; an unknown
-    `endring_prosent` is an empty value.
+    Counts the publication prints blank are 0, as the views give them; a hidden count is
+    `*`; an unknown `endring_prosent` is an empty value.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for block in blocks:
         for radnr, row in enumerate(block.rows, start=1):
-            for column, value in zip(block.table.view_columns, row.values, strict=True):
+            columns = zip(block.table.view_columns, row.values, strict=True)
+            for index, (column, value) in enumerate(columns):
+                shown = HIDDEN_SHOWN if value is None and block.table.is_count(index) else value
                 writer.writerow(
-                    (block.table.view, block.kjonn or "", radnr, row.label, column, value)
+                    (block.table.view, block.kjonn or "", radnr, row.label, column, shown)
                 )
     return out.getvalue()
 
@@ -64,6 +66,7 @@ def _fill_sheet(sheet: Any, periode: date, blocks: Sequence[Block]) -> None:
 
     bold = Font(bold=True)
     spec = blocks[0].table
+    any_hidden = False
     sheet.append([TITLE])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([f"{spec.number}. {spec.heading}"])
@@ -79,13 +82,23 @@ def _fill_sheet(sheet: Any, periode: date, blocks: Sequence[Block]) -> None:
             cell.font = bold
             cell.alignment = Alignment(horizontal="right", wrap_text=True)
         for row in block.rows:
-            sheet.append([row.label, *row.values])
+            hidden = [v is None and spec.is_count(i) for i, v in enumerate(row.values)]
+            any_hidden = any_hidden or any(hidden)
+            shown = [HIDDEN_SHOWN if h else v for h, v in zip(hidden, row.values, strict=True)]
+            sheet.append([row.label, *shown])
             formats = _number_formats(spec.has_endring, len(row.values))
-            for cell, number_format in zip(sheet[sheet.max_row][1:], formats, strict=True):
+            for cell, number_format, is_hidden in zip(
+                sheet[sheet.max_row][1:], formats, hidden, strict=True
+            ):
                 cell.number_format = number_format
+                if is_hidden:
+                    cell.alignment = Alignment(horizontal="right")
             if row.is_sum:
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold
+    if any_hidden:
+        sheet.append([])
+        sheet.append([HIDDEN_LEGEND])
     widest = max(len(row.label) for block in blocks for row in block.rows)
     sheet.column_dimensions["A"].width = max(widest + 2, 20)
     for letter in "BCDE"[: len(spec.columns)]:

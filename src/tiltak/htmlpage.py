@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from tiltak.model import TITLE, TableSpec, format_periode
+from tiltak.model import HIDDEN_LEGEND, HIDDEN_SHOWN, TITLE, TableSpec, format_periode
 from tiltak.tables import Block, Row
 
 THIN_SPACE = "\u2009"
@@ -47,6 +47,7 @@ tbody th, tbody td { vertical-align: bottom; }
 tr.sum th, tr.sum td { font-weight: 700; }
 tbody tr.sum:not(:first-child) > * { border-top: 1px solid #8a8a8a; }
 tr.sum + tr > * { padding-top: .45rem; }
+td.prikket { color: #555; }
 footer { font-size: .85rem; color: #555; border-top: 1px solid #ccc; padding-top: .5rem; }
 """
 
@@ -89,7 +90,9 @@ def render_html(periode: date, blocks: Sequence[Block]) -> str:
         parts.append(_table(block))
     if previous is not None:
         parts.append("</section>")
-    parts += ["</main>", f"<footer><p>{escape(SOURCE)}</p></footer>", "</body>", "</html>"]
+    hidden = any(_hidden(block.table, row) for block in blocks for row in block.rows)
+    legend = f"<p>{escape(HIDDEN_LEGEND)}</p>" if hidden else ""
+    parts += ["</main>", f"<footer>{legend}<p>{escape(SOURCE)}</p></footer>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
 
@@ -115,9 +118,18 @@ def _header(spec: TableSpec) -> list[str]:
     return [f'<tr><th class="etikett"></th>{cells}</tr>']
 
 
+def _hidden(spec: TableSpec, row: Row) -> list[bool]:
+    return [v is None and spec.is_count(i) for i, v in enumerate(row.values)]
+
+
 def _row(spec: TableSpec, row: Row) -> str:
-    # Tables 5-6 print a zero count as a blank cell, like the publication.
-    values = [v if spec.has_endring or v else None for v in row.values]
-    cells = "".join(f'<td class="tall">{format_figure(v)}</td>' for v in values)
+    cells = []
+    for value, hidden in zip(row.values, _hidden(spec, row), strict=True):
+        if hidden:
+            cells.append(f'<td class="tall prikket" title="Prikket">{HIDDEN_SHOWN}</td>')
+        else:
+            # Tables 5-6 print a zero count as a blank cell, like the publication.
+            shown = value if spec.has_endring or value else None
+            cells.append(f'<td class="tall">{format_figure(shown)}</td>')
     css = ' class="sum"' if row.is_sum else ""
-    return f'<tr{css}><th scope="row">{escape(row.label)}</th>{cells}</tr>'
+    return f'<tr{css}><th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>'

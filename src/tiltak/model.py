@@ -53,6 +53,10 @@ class TableSpec:
     def has_endring(self) -> bool:
         return self.kind != "tiltak"
 
+    def is_count(self, index: int) -> bool:
+        """Whether column `index` holds counts (which may be hidden), not an Endring."""
+        return index == 0 or not self.has_endring
+
     def total_label(self, kjonn: str | None) -> str:
         # NAV labels the grand total with the gender only in tables 4 and 6.
         if kjonn is not None and self.kind != "hovedgrupper":
@@ -167,6 +171,9 @@ class Hidden:
 
 
 CellValue = int | Hidden | None  # a printed cell: a number, hidden, or blank
+# How the renderings show a hidden count (the views know only that it is hidden: NULL).
+HIDDEN_SHOWN = "*"
+HIDDEN_LEGEND = "* Prikket: tallet er skjult (hos NAV: 1 til 3 deltakere)."
 
 # (kjonn, tiltak, hovedgruppe) -> participants; kjonn None in a month without kjønn split.
 CellKey = tuple[str | None, str, str]

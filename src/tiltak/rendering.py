@@ -15,7 +15,15 @@ from sqlalchemy.engine import Connection
 from tiltak.errors import UsageError
 from tiltak.formats import render_csv, render_xlsx
 from tiltak.htmlpage import render_html
-from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, TITLE, TableSpec, format_periode
+from tiltak.model import (
+    HIDDEN_SHOWN,
+    KJONN,
+    TABLES,
+    TABLES_BY_VIEW,
+    TITLE,
+    TableSpec,
+    format_periode,
+)
 from tiltak.tables import Block, Row
 
 
@@ -63,10 +71,15 @@ def format_number(value: int | None) -> str:
 
 
 def _cells(spec: TableSpec, row: Row) -> list[str]:
-    if spec.has_endring:
-        return [format_number(v) for v in row.values]
-    # Tables 5-6 print a zero count as a blank cell.
-    return [format_number(v) if v else "" for v in row.values]
+    return [_cell(spec, index, value) for index, value in enumerate(row.values)]
+
+
+def _cell(spec: TableSpec, index: int, value: int | None) -> str:
+    if value is None and spec.is_count(index):
+        return HIDDEN_SHOWN  # a count the views give as NULL is hidden (a blank count is 0)
+    if value == 0 and not spec.has_endring:
+        return ""  # tables 5-6 print a zero count as a blank cell
+    return format_number(value)
 
 
 def render_text(periode: date, blocks: Sequence[Block], page_rows: int | None = None) -> str:
