@@ -31,7 +31,7 @@ COLUMNS = {
     "Arbeidssøkere på tiltak": "arbeidssokere",
     "Nedsatt arbeidsevne, på tiltak": "nedsatt_arbeidsevne",
 }
-# DESIGN.md "Hidden cells": NAV's marker and other agencies'.
+# docs/publication.md: how NAV (`*`) and other agencies mark a hidden cell.
 HIDDEN = ("*", "..", ":")
 MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli",
           "august", "september", "oktober", "november", "desember"]  # fmt: skip

@@ -13,9 +13,10 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from math import prod
+from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from tiltak.errors import UsageError
 from tiltak.model import HIDDEN_LEGEND, HIDDEN_SHOWN, TITLE, TOTAL_LABEL, format_periode
@@ -61,16 +62,7 @@ def export_json_stat(connection: Connection, periods: Sequence[date] | None = No
     ids = list(categories)
     sizes = [len(categories[d]) for d in ids]
     position = {d: {c: i for i, c in enumerate(categories[d])} for d in ids}
-    values: list[int | None] = [None] * prod(sizes)
-    status: dict[str, str] = {}
-    for row in rows:
-        keys = (f"{row.periode:%Y-%m}", row.kjonn, row.hovedgruppe, row.tiltaksgruppe, row.tiltak)
-        index = 0  # row-major position, the last dimension varying fastest
-        for dim, size, key in zip(ids, sizes, keys, strict=True):
-            index = index * size + position[dim][key]
-        values[index] = row.antall
-        if row.prikket:
-            status[str(index)] = HIDDEN_SHOWN
+    values, status = _values(rows, ids, sizes, position)
     dimension_labels = {"periode": "periode", **{d: lbl for d, lbl, _q in _DIMENSIONS}}
     dimensions = {
         dim: {
@@ -98,6 +90,26 @@ def export_json_stat(connection: Connection, periods: Sequence[date] | None = No
         **({"status": status} if status else {}),
     }
     return json.dumps(dataset, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _values(
+    rows: Sequence[Row[Any]],
+    ids: Sequence[str],
+    sizes: Sequence[int],
+    position: dict[str, dict[str, int]],
+) -> tuple[list[int | None], dict[str, str]]:
+    """The values in row-major order, and the status of each hidden one by its index."""
+    values: list[int | None] = [None] * prod(sizes)
+    status: dict[str, str] = {}
+    for row in rows:
+        keys = (f"{row.periode:%Y-%m}", row.kjonn, row.hovedgruppe, row.tiltaksgruppe, row.tiltak)
+        index = 0  # the last dimension varying fastest
+        for dim, size, key in zip(ids, sizes, keys, strict=True):
+            index = index * size + position[dim][key]
+        values[index] = row.antall
+        if row.prikket:
+            status[str(index)] = HIDDEN_SHOWN
+    return values, status
 
 
 def _updated(connection: Connection, periods: Sequence[date]) -> str:
