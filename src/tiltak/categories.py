@@ -3,9 +3,9 @@
 `plan_changes` compares a report with the hierarchy of its month. A label nobody knows
 becomes a new tiltak (or tiltaksgruppe), placed in published order in the gaps of
 `rekkefolge` and valid from the report's month; a known tiltak printed in another group
-moves there from that month, while earlier months keep the old group. `write_revision`
-writes the plan as a self-contained alembic revision (it must keep working when this module
-has changed), which `tiltak db upgrade` applies.
+moves there from that month, while earlier months keep the old group. The plan becomes a
+self-contained alembic revision (tiltak.planned_revision writes it; it must keep working
+when this module has changed), which `tiltak db upgrade` applies.
 
 Tiltak the report no longer prints are not ended: an absent tiltak simply has no rows in the
 month, whereas an end date would refuse every later report that prints it again (and
@@ -16,13 +16,9 @@ left out for a month, so the revision only lists them.
 from __future__ import annotations
 
 import itertools
-import json
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from pathlib import Path
-from string import Template
+from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -31,7 +27,6 @@ from tiltak.catalog import load_catalog
 from tiltak.errors import Problem, ReportError
 from tiltak.model import KJONN, Catalog, normalize_label
 from tiltak.parsing import ParsedReport, ParsedRow
-from tiltak.resources import alembic_dir
 
 STEP = 1000  # the gap the seed leaves between neighbours in `rekkefolge`
 
@@ -332,66 +327,3 @@ def _loaded_months(
         {"navn": tiltak, "since": since, "until": until},
     )
     return [r[0] for r in rows]
-
-
-# -- the revision file --------------------------------------------------------------------
-
-
-def new_revision_id(periode: date) -> str:
-    # Not a sequence number: revisions written outside the project's alembic/versions must
-    # never collide with a later revision of the project's own.
-    return f"kategorier_{periode:%Y_%m}_{secrets.token_hex(3)}"
-
-
-def write_revision(plan: Plan, directory: Path, revision: str, down_revision: str) -> Path:
-    """Write `plan` as an alembic revision in `directory`; the file's path."""
-    month = f"{plan.periode:%Y-%m}"
-    template = alembic_dir() / "category_revision.py.tmpl"
-    source = Template(template.read_text(encoding="utf-8")).substitute(
-        month=month,
-        summary=plan.summary(),
-        revision=revision,
-        down_revision=down_revision,
-        created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
-        report=Path(plan.report).name,
-        absent=_absent_note(plan.absent, month),
-        valid_from=_py(plan.periode),
-        new_groups=_items(plan.new_groups),
-        new_tiltak=_items(plan.new_tiltak),
-        group_aliases=_items(plan.group_aliases.items(), braces=True),
-        tiltak_aliases=_items(plan.tiltak_aliases.items(), braces=True),
-        memberships=_items(plan.memberships),
-        moves=_items(plan.moves),
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{revision}.py"
-    path.write_text(source, encoding="utf-8")
-    return path
-
-
-def _py(value: object) -> str:
-    """A Python literal of `value`, double-quoted as ruff formats it."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, date):
-        return f"date({value.year}, {value.month}, {value.day})"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_py(v) for v in value) + ")"
-    return repr(value)
-
-
-def _items(items: Iterable[tuple[object, ...]], braces: bool = False) -> str:
-    """Python literal items, one a line: of a list, or (with braces) of a dict of pairs."""
-    lines = [f"{_py(item[0])}: {_py(item[1])}" if braces else _py(item) for item in items]
-    return "".join(f"\n    {line}," for line in lines) + ("\n" if lines else "")
-
-
-def _absent_note(absent: Sequence[str], month: str) -> str:
-    if not absent:
-        return ""
-    names = "".join(f"\n    {name}" for name in absent)
-    return (
-        f"\nNot printed in {month}, though in the hierarchy; left valid, as an absent tiltak"
-        " simply\nhas no rows in a month (ending one would refuse every later report that"
-        f" prints it):{names}\n"
-    )

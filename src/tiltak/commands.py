@@ -85,10 +85,14 @@ def downgrade_database(revision: str, database_url: str | None = None) -> str:
 
 
 def schema_status(database_url: str | None = None) -> str:
+    from tiltak.revisions import head_of, require_known, revision_files
+
+    files = revision_files()
+    head = head_of(files)
     database = open_database(database_url)
     with database.begin() as connection:
         current = current_revision(connection)
-    head = head_revision()
+        require_known(connection, current, files)
     state = "up to date" if current == head else "behind: run `tiltak db upgrade`"
     return f"{database.masked_url}: schema at {current or 'empty'}, head {head} ({state})"
 
@@ -225,9 +229,10 @@ def grant_reader_role(login_role: str, database_url: str | None = None) -> str:
 def plan_categories(report_path: Path, database_url: str | None = None) -> tuple[Path | None, str]:
     """Write an alembic revision adding what the report prints and its month's hierarchy
     lacks: (its path, or None when nothing is missing; a summary). Changes no data."""
-    from tiltak.categories import new_revision_id, plan_changes, write_revision
-    from tiltak.migrations import versions_dirs
+    from tiltak.categories import plan_changes
     from tiltak.parsing import read_report
+    from tiltak.planned_revision import new_revision_id, write_revision
+    from tiltak.revisions import user_versions_dir
 
     report = read_report(report_path)
     month = f"{report.periode:%Y-%m}"
@@ -237,11 +242,27 @@ def plan_categories(report_path: Path, database_url: str | None = None) -> tuple
     if plan.empty:
         return None, f"{report_path}: every category it prints is known in {month}; no revision"
     revision = new_revision_id(report.periode)
-    path = write_revision(plan, versions_dirs()[-1], revision, head_revision())
+    path = write_revision(plan, user_versions_dir(), revision, head_revision())
     return path, (
-        f"{report_path}: {plan.summary()} from {month} on; wrote revision {revision}:"
-        " review it, then run `tiltak db upgrade`"
+        f"{report_path}: {plan.summary()} from {month} on; wrote revision {revision} to"
+        f" {path}: review it, then run `tiltak db upgrade`"
     )
+
+
+def restore_revisions(database_url: str | None = None) -> str:
+    """Write back the revisions the database has applied and this installation lacks."""
+    from tiltak.revisions import restore, user_versions_dir
+
+    directory = user_versions_dir()
+    with open_database(database_url).begin() as connection:
+        restored = restore(connection, directory)
+    lines = [f"restored {path}" for path in restored.written]
+    if not restored.written:
+        lines.append(f"every revision the database has is here; nothing written to {directory}")
+    if restored.newer_tiltak:
+        names = ", ".join(restored.newer_tiltak)
+        lines.append(f"revisions {names} come with a newer tiltak: install that version")
+    return "\n".join(lines)
 
 
 def write_synthetic_history(

@@ -1,68 +1,73 @@
-"""Schema state: alembic migrations to head, then the `rapport` views rebuilt from sql/views."""
+"""Schema state: alembic migrations to head, then the `rapport` views rebuilt from sql/views.
+
+Only migrating runs alembic, and with it the revision files; checking the schema compares
+the database's alembic_version with revision ids read from the files unexecuted.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from tiltak.database import driver_connection
-from tiltak.errors import MigrationError, SchemaError
+from tiltak.errors import MigrationError, SchemaError, TiltakError
 from tiltak.resources import alembic_dir, views_dir
+from tiltak.revisions import (
+    RevisionFile,
+    head_of,
+    record_applied,
+    require_known,
+    revision_files,
+    versions_dirs,
+)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 READER_ROLE = "rapport_leser"
 
 
-VERSIONS_DIR_ENV = "TILTAK_VERSIONS_DIR"
+def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
 
-
-def versions_dirs() -> list[Path]:
-    """Where revisions live: alembic/versions, and TILTAK_VERSIONS_DIR when set (category
-    revisions that `tiltak categories plan` writes outside the installation)."""
-    extra = os.environ.get(VERSIONS_DIR_ENV)
-    return [alembic_dir() / "versions", *([Path(extra).resolve()] if extra else [])]
-
-
-def alembic_config(
-    connection: Connection | None = None, extra_versions: Sequence[Path] = ()
-) -> Config:
     config = Config()
     config.set_main_option("script_location", str(alembic_dir()))
-    locations = [*versions_dirs(), *extra_versions]
-    if len(locations) > 1:
-        # Given version_locations, alembic reads only those: list alembic/versions too.
-        config.set_main_option("path_separator", "os")
-        config.set_main_option("version_path_separator", "os")  # alembic < 1.16
-        joined = os.pathsep.join(str(p) for p in locations)
-        config.set_main_option("version_locations", joined.replace("%", "%%"))
+    # Given version_locations, alembic reads only those: the installation's directory too.
+    locations = [path for path in versions_dirs() if path.is_dir()]
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_path_separator", "os")  # alembic < 1.16
+    joined = os.pathsep.join(str(p) for p in locations)
+    config.set_main_option("version_locations", joined.replace("%", "%%"))
     config.attributes["connection"] = connection
     return config
 
 
 def head_revision() -> str:
-    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    if len(heads) != 1:
-        raise SchemaError(f"alembic/versions has {len(heads)} heads; merge them first")
-    return heads[0]
+    return head_of(revision_files())
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The database's alembic revision, read without alembic (None: no schema)."""
+    if connection.execute(text("select to_regclass('alembic_version')")).scalar() is None:
+        return None
+    found = connection.execute(text("select version_num from alembic_version")).scalars().all()
+    if len(found) > 1:
+        raise SchemaError(f"database is at {len(found)} revisions at once; merge them first")
+    return str(found[0]) if found else None
 
 
 def ensure_schema_ready(connection: Connection, *, initialise: bool) -> None:
     """Stop unless the schema is at head; an empty database is initialised when allowed."""
-    current, head = current_revision(connection), head_revision()
+    files = revision_files()
+    current, head = current_revision(connection), head_of(files)
     if current == head:
         return
     if current is None and initialise:
@@ -78,6 +83,7 @@ def ensure_schema_ready(connection: Connection, *, initialise: bool) -> None:
             return
     if current is None:
         raise SchemaError("database has no tiltak schema: run `tiltak db upgrade`")
+    require_known(connection, current, files)
     raise SchemaError(f"database schema is at {current}, head is {head}: run `tiltak db upgrade`")
 
 
@@ -91,22 +97,16 @@ def _has_schema(connection: Connection, name: str) -> bool:
 
 def upgrade(connection: Connection, revision: str = "head") -> None:
     """Migrate to `revision` and rebuild every view, in the caller's transaction."""
-    _lock_schema(connection)
-    drop_views(connection)
-    try:
-        command.upgrade(alembic_config(connection), revision)
-    except CommandError as exc:
-        raise MigrationError(str(exc)) from exc
+    from alembic import command
+
+    _migrate(connection, command.upgrade, revision)
     _create_views_if_schema_holds_them(connection)
 
 
 def downgrade(connection: Connection, revision: str) -> None:
-    _lock_schema(connection)
-    drop_views(connection)
-    try:
-        command.downgrade(alembic_config(connection), revision)
-    except CommandError as exc:
-        raise MigrationError(str(exc)) from exc
+    from alembic import command
+
+    _migrate(connection, command.downgrade, revision)
     if current_revision(connection) is not None:
         _create_views_if_schema_holds_them(connection)
 
@@ -120,6 +120,44 @@ def _create_views_if_schema_holds_them(connection: Connection) -> None:
     except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
         if current_revision(connection) == head_revision():
             raise
+
+
+def _migrate(connection: Connection, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run alembic's `step` (the one place revision files run), then record what is applied."""
+    from alembic.util.exc import CommandError
+
+    files = revision_files()  # a broken file: one line naming it, before anything changes
+    head_of(files)
+    _lock_schema(connection)
+    require_known(connection, current_revision(connection), files)
+    drop_views(connection)
+    try:
+        step(alembic_config(connection), revision)
+    except CommandError as exc:
+        raise MigrationError(str(exc)) from exc
+    except TiltakError:
+        raise
+    except Exception as exc:
+        failing = _revision_failing_on_import(exc, files)
+        if failing is None:
+            raise
+        raise MigrationError(
+            f"{failing[0]}:{failing[1]}: revision file fails on import"
+            f" ({type(exc).__name__}: {exc}); fix or remove it"
+        ) from exc
+    record_applied(connection, current_revision(connection), files)
+
+
+def _revision_failing_on_import(
+    error: BaseException, files: Mapping[str, RevisionFile]
+) -> tuple[Path, int] | None:
+    """The revision file (and line) whose top-level code raised `error`, if one did."""
+    paths = {str(item.path.resolve()) for item in files.values()}
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        code = frame.f_code
+        if code.co_name == "<module>" and str(Path(code.co_filename).resolve()) in paths:
+            return Path(code.co_filename), line
+    return None
 
 
 def _lock_schema(connection: Connection) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -271,6 +272,15 @@ publisert_celle = Table(
     comment="The published figures themselves, kept to prove the views reproduce them.",
 )
 
+revisjon = Table(
+    "revisjon",
+    metadata,
+    Column("revisjon", Text, primary_key=True),
+    Column("kilde", Text, nullable=False, comment="The revision file's source, as applied"),
+    Column("pakket", Boolean, nullable=False, comment="Whether it ships with tiltak"),
+    comment="Every applied alembic revision, so `tiltak categories restore` can write it back.",
+)
+
 __all__ = [
     "antall",
     "antall_sum",
@@ -282,6 +292,7 @@ __all__ = [
     "metadata",
     "periode",
     "publisert_celle",
+    "revisjon",
     "tiltak",
     "tiltak_alias",
     "tiltak_medlemskap",
