@@ -26,7 +26,9 @@ def db_upgrade(
     typer.echo(commands().upgrade_database(database_url, revision))
 
 
-@db_app.command("downgrade")
+# A relative revision such as -1 looks like an option to click: take unknown "options" as the
+# revision instead of refusing them.
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or 0002.")],
     database_url: DatabaseUrl = None,
