@@ -77,8 +77,10 @@ def db_grant_reader(
 ) -> None:
     """Let LOGIN_ROLE read the rapport views (and nothing else) via the role rapport_leser.
 
-    Run as a role with CREATEROLE. Role membership is server-wide: the login role can read
-    the rapport views of every database on the server that grants rapport_leser.
+    Run as a role with CREATEROLE. A superuser, or a role that owns the schema or the
+    database, is refused: it could do far more than read. Role membership is server-wide:
+    the login role can read the rapport views of every database on the server that grants
+    rapport_leser.
 
     Example: tiltak db grant-reader metabase
     """
