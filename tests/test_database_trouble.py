@@ -127,12 +127,14 @@ def run(*args: str | Path, env_url: str | None = None) -> subprocess.CompletedPr
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
 
-def one_error(done: subprocess.CompletedProcess[str] | object, *secrets: str) -> str:
-    """The single `Error:` line of a failed command; checks exit code, no traceback, and
-    that no secret appears anywhere in the output."""
+def one_error(
+    done: subprocess.CompletedProcess[str] | object, *secrets: str, exit_code: int = 1
+) -> str:
+    """The single `Error:` line of a failed command; checks exit code (2 for a usage error),
+    no traceback, and that no secret appears anywhere in the output."""
     stdout, stderr = str(getattr(done, "stdout", "")), str(getattr(done, "stderr", ""))
     code = getattr(done, "returncode", getattr(done, "exit_code", None))
-    assert code == 1, (code, stdout, stderr)
+    assert code == exit_code, (code, stdout, stderr)
     assert "Traceback" not in stderr
     if hasattr(done, "exception"):  # in-process: an exception not turned into exit code 1
         assert isinstance(done.exception, SystemExit), done.exception

@@ -247,7 +247,7 @@ def test_grant_reader_refuses_a_role_that_can_do_more(
     members = _members_of_reader(db_url)
     try:
         result = cli.tiltak("db", "grant-reader", login_role)
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == 2, result.output  # the role named is a usage error
         [line] = result.stderr.splitlines()
         assert line.startswith(f"Error: refused to make {login_role} a read-only role: "), line
         assert reason in line
@@ -269,7 +269,7 @@ def test_grant_reader_postgres_the_superuser_is_refused(cli: Cli, db_url: str) -
     if not row[1]:
         pytest.skip("the test server's admin role is not a superuser")
     result = cli.tiltak("db", "grant-reader", row[0])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"Error: refused to make {row[0]} a read-only role: it is a superuser, which reads and"
         " changes everything; create a login role of its own for the BI tool"

@@ -105,9 +105,24 @@ HOSTILE_URLS = {
 }
 
 
+# URLs that are wrong before any connection is tried: usage errors, exit code 2.
+MALFORMED_URLS = {
+    "password twice",
+    "misspelt password",
+    "unknown option",
+    "timeout not a number",
+    "timeout zero",
+    "timeout negative",
+    "port not a number",
+    "libpq keyword form",
+    "not postgres",
+}
+
+
 @pytest.mark.parametrize("case", HOSTILE_URLS)
 def test_hostile_urls_end_in_one_line_without_secrets(case: str, password_server: Server) -> None:
     template, reason = HOSTILE_URLS[case]
+    expected_exit_code = 2 if case in MALFORMED_URLS else 1
     url = template.format(
         base=_base(password_server),
         good=_base(password_server, PASSWORD),
@@ -115,12 +130,14 @@ def test_hostile_urls_end_in_one_line_without_secrets(case: str, password_server
     )
     for debug in ((), ("--debug",)):
         done = Cli(url).tiltak(*debug, "db", "status")
-        assert done.exit_code == 1, done.output
+        assert done.exit_code == expected_exit_code, done.output
         assert isinstance(done.exception, SystemExit), done.exception
         assert SECRET not in done.stdout + done.stderr
         assert PASSWORD not in done.stdout + done.stderr
         assert reason in done.stderr.splitlines()[-1]
-    assert one_error(Cli(url).load_report(EXAMPLE), SECRET, "p@ss/" + SECRET)
+    assert one_error(
+        Cli(url).load_report(EXAMPLE), SECRET, "p@ss/" + SECRET, exit_code=expected_exit_code
+    )
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-1", "1.5", "10s"])
@@ -128,7 +145,7 @@ def test_a_bad_connect_timeout_setting_is_refused(
     value: str, password_server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TILTAK_CONNECT_TIMEOUT", value)
-    line = one_error(Cli(_base(password_server, PASSWORD)).tiltak("db", "status"))
+    line = one_error(Cli(_base(password_server, PASSWORD)).tiltak("db", "status"), exit_code=2)
     assert line == (
         "Error: TILTAK_CONNECT_TIMEOUT must be a whole number of seconds (1 or more),"
         f" not {value!r}"
