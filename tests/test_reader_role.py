@@ -14,7 +14,7 @@ from conftest import EXAMPLE, Cli, table_checksums
 
 VIEWS = (
     "hovedgrupper", "hovedgrupper_kjonn", "tiltaksgrupper", "tiltaksgrupper_kjonn",
-    "tiltak_hovedgrupper", "tiltak_hovedgrupper_kjonn", "deltakere",
+    "tiltak_hovedgrupper", "tiltak_hovedgrupper_kjonn", "deltakere", "tidsserie",
 )  # fmt: skip
 PASSWORD = "bi-test-password"
 

@@ -16,7 +16,7 @@ from conftest import EXAMPLE, Cli
 MARCH = date(2014, 3, 1)
 VIEWS = (
     "deltakere", "hovedgrupper", "hovedgrupper_kjonn", "tiltaksgrupper",
-    "tiltaksgrupper_kjonn", "tiltak_hovedgrupper", "tiltak_hovedgrupper_kjonn",
+    "tiltaksgrupper_kjonn", "tiltak_hovedgrupper", "tiltak_hovedgrupper_kjonn", "tidsserie",
 )  # fmt: skip
 TABLES_BY_PERIODE = {"antall", "fjorar_hovedgruppe", "fjorar_tiltaksgruppe"}
 

@@ -86,6 +86,9 @@ def grant_reader(connection: Connection, login_role: str) -> str:
     try:
         raw.execute(sql.SQL("grant usage on schema rapport to {}").format(reader))
         raw.execute(sql.SQL("grant select on all tables in schema rapport to {}").format(reader))
+        raw.execute(
+            sql.SQL("grant execute on all functions in schema rapport to {}").format(reader)
+        )
         raw.execute(sql.SQL("grant {} to {}").format(reader, login))
     except psycopg.errors.InsufficientPrivilege as exc:
         first = str(exc).splitlines()[0]

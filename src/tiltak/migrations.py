@@ -179,8 +179,12 @@ def drop_views(connection: Connection) -> None:
     raw = driver_connection(connection)
     for path in reversed(view_files()):
         schema, name = _view_name(path).split(".")
-        drop = sql.SQL("drop view if exists {} cascade").format(sql.Identifier(schema, name))
-        raw.execute(drop)
+        # A file defines a view, or a function where a slice takes a parameter: drop either.
+        for kind in ("view", "function"):
+            drop = sql.SQL("drop {} if exists {} cascade").format(
+                sql.SQL(kind), sql.Identifier(schema, name)
+            )
+            raw.execute(drop)
 
 
 def create_views(connection: Connection) -> None:
@@ -193,7 +197,8 @@ def create_views(connection: Connection) -> None:
 
 
 def grant_reader_access(connection: Connection) -> None:
-    """Re-apply the reader role's SELECT on the views: a rebuilt view starts with none.
+    """Re-apply the reader role's SELECT on the views and EXECUTE on the functions: a rebuilt
+    one starts with none.
 
     Only where migration 0003 gave the role USAGE on schema rapport in this database: the
     role is cluster-wide, and after a downgrade (which revokes USAGE) it must stay locked out.
@@ -203,6 +208,7 @@ def grant_reader_access(connection: Connection) -> None:
     raw = driver_connection(connection)
     role_name = sql.Identifier(READER_ROLE)
     raw.execute(sql.SQL("grant select on all tables in schema rapport to {}").format(role_name))
+    raw.execute(sql.SQL("grant execute on all functions in schema rapport to {}").format(role_name))
 
 
 def reader_has_schema_usage(connection: Connection) -> bool:
