@@ -17,8 +17,8 @@ from PIL import Image
 
 from conftest import EXAMPLE, ROOT
 from published import number, read_publication
-from tiltak.chart import Point, chart_kind, format_count, format_range, render_chart
 from tiltak.errors import UsageError
+from tiltak.formats.chart import Point, chart_kind, format_count, format_range, render_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 NARROW_NO_BREAK_SPACE = "\u202f"
@@ -266,7 +266,7 @@ def test_svg_has_no_creation_date() -> None:
 
 def test_commands_that_do_not_draw_do_not_import_matplotlib() -> None:
     code = (
-        "import sys, tiltak.cli, tiltak.loading, tiltak.commands, tiltak.chart\n"
+        "import sys, tiltak.cli, tiltak.loading, tiltak.commands, tiltak.formats.chart\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
     )
     done = subprocess.run(

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Connection
 
 from tiltak.database import open_database, psql_executable, psql_url, resolve_url, stop_embedded
 from tiltak.errors import RefusedReportsError, ReportError, UsageError
+from tiltak.formats import EXPORT_FORMATS, FORMATS, RENDER_FORMATS, MonthTables, RenderOptions
+from tiltak.formats import renderer as format_renderer
 from tiltak.loading import LoadResult, load_file
 from tiltak.migrations import (
     current_revision,
@@ -21,7 +23,7 @@ from tiltak.migrations import (
     upgrade,
 )
 from tiltak.output import check_writable, choose_format, destination, write_file
-from tiltak.rendering import RENDERERS, fetch_blocks, select_tables
+from tiltak.rendering import fetch_blocks, fetch_categories, fetch_cells, select_tables
 from tiltak.verification import Verification, load_history, verify
 
 T = TypeVar("T")
@@ -132,7 +134,7 @@ def render_period(
         blocks = fetch_blocks(connection, periode, specs)
     if not blocks:
         raise UsageError(f"no report loaded for {periode:%Y-%m}: run `load-report FILE` first")
-    return RENDERERS[output_format](periode, blocks)
+    return format_renderer(output_format)([MonthTables(periode, tuple(blocks))], RenderOptions())
 
 
 def render_to(
@@ -148,11 +150,9 @@ def render_to(
 
     `terminal`: standard output is a terminal, where a binary format would be garbage.
     """
-    from tiltak.model import BINARY_FORMATS, RENDER_FORMATS
-
     target = destination(output)
     output_format = choose_format(requested_format, target, RENDER_FORMATS)
-    if target is None and terminal and output_format in BINARY_FORMATS:
+    if target is None and terminal and FORMATS[output_format].binary:
         raise UsageError(f"{output_format} is a binary format: write it with --output FILE")
     check_writable(target)
     content = render_period(periode, table_name, output_format, database_url)
@@ -169,8 +169,6 @@ def export_to(
     database_url: str | None = None,
 ) -> str | None:
     """Export into `output` (None); for standard output (no -o, or `-o -`), the content."""
-    from tiltak.export import EXPORT_FORMATS
-
     target = destination(output)
     output_format = choose_format(requested_format, target, EXPORT_FORMATS)
     check_writable(target)
@@ -207,14 +205,15 @@ def export_periods(
     database_url: str | None = None,
 ) -> str:
     """rapport.deltakere for the given months (default: all) as JSON-stat 2.0."""
-    from tiltak.export import EXPORT_FORMATS, export_json_stat
-
     if output_format not in EXPORT_FORMATS:
         choices = ", ".join(EXPORT_FORMATS)
         raise UsageError(f"unknown export format {output_format!r}; choose one of: {choices}")
     with open_database(database_url).begin() as connection:
         _read_only_snapshot(connection)
-        return export_json_stat(connection, periods or None)
+        months = fetch_cells(connection, periods or None)
+        options = RenderOptions(categories=fetch_categories(connection))
+    content = format_renderer(output_format)(months, options)
+    return content if isinstance(content, str) else content.decode("utf-8")
 
 
 def grant_reader_role(login_role: str, database_url: str | None = None) -> str:

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-RENDER_FORMATS = ("text", "markdown", "csv", "xlsx", "html")
-BINARY_FORMATS = ("xlsx",)
 TITLE = "Deltakere i arbeidsrettede tiltak. Tiltak og kjønn. En måned"
 # The title of editions that carry only the tables without kjønn (1, 3 and 5).
 TITLE_WITHOUT_KJONN = "Deltakere i arbeidsrettede tiltak. Tiltak. En måned"

@@ -1,30 +1,21 @@
-"""Rendering: the published tables, read back from the `rapport` views, in every format.
+"""Reading the `rapport` views into the months the output formats write (tiltak.formats).
 
-The text format is the publication's own layout (docs/publication.md), so `load-report`
-accepts what `tiltak render` writes. CSV and xlsx live in formats.py, the HTML page in htmlpage.py.
+The formats compute no figure: every one comes from here, as the views give it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 
-from sqlalchemy import column, select, table
+from sqlalchemy import column, select, table, text
 from sqlalchemy.engine import Connection
 
 from tiltak.errors import UsageError
-from tiltak.formats import render_csv, render_xlsx
-from tiltak.htmlpage import render_html
-from tiltak.model import (
-    HIDDEN_SHOWN,
-    KJONN,
-    TABLES,
-    TABLES_BY_VIEW,
-    TITLE,
-    TableSpec,
-    format_periode,
-)
+from tiltak.formats import Cell, MonthTables
+from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, TableSpec
 from tiltak.tables import Block, Row
+from tiltak.verification import loaded_periods
 
 
 def select_tables(name: str | None) -> tuple[TableSpec, ...]:
@@ -65,84 +56,46 @@ def fetch_blocks(connection: Connection, periode: date, specs: Iterable[TableSpe
     return blocks
 
 
-def format_number(value: int | None) -> str:
-    """``76393`` → ``'76 393'``, as NAV prints it; None → blank."""
-    return "" if value is None else f"{value:,}".replace(",", " ")
-
-
-def _cells(spec: TableSpec, row: Row) -> list[str]:
-    return [_cell(spec, index, value) for index, value in enumerate(row.values)]
-
-
-def _cell(spec: TableSpec, index: int, value: int | None) -> str:
-    if value is None and spec.is_count(index):
-        return HIDDEN_SHOWN  # a count the views give as NULL is hidden (a blank count is 0)
-    if value == 0 and not spec.has_endring:
-        return ""  # tables 5-6 print a zero count as a blank cell
-    return format_number(value)
-
-
-def render_text(periode: date, blocks: Sequence[Block], page_rows: int | None = None) -> str:
-    """The publication's text layout: one page per block, loadable by `load-report`.
-
-    With `page_rows`, tables 5 and 6 run over pages of at most that many rows below the
-    grand total, which each continued page repeats with the header, as NAV pages them.
-    """
-    pages = []
-    for block in blocks:
-        for rows in _page_rows(block, page_rows):
-            lines = [f"# {TITLE}", "", f"## {block.table.heading}", "", format_periode(periode), ""]
-            if block.kjonn:
-                lines += [f"### {block.kjonn}", ""]
-            lines.append("\t" + "\t".join(block.table.columns))
-            for row in rows:
-                cells = [row.label, *_cells(block.table, row)]
-                if row.is_sum:
-                    cells = [f"<b>{c}</b>" if c else "" for c in cells]
-                lines.append("\t".join(cells))
-            pages.append("\n".join(lines))
-    return "\n\n\n\n".join(pages) + "\n"
-
-
-def _page_rows(block: Block, page_rows: int | None) -> list[tuple[Row, ...]]:
-    if page_rows is None or block.table.has_endring or len(block.rows) <= page_rows + 1:
-        return [block.rows]
-    total, body = block.rows[0], block.rows[1:]
-    return [(total, *body[i : i + page_rows]) for i in range(0, len(body), page_rows)]
-
-
-def render_markdown(periode: date, blocks: Sequence[Block]) -> str:
-    """Aligned markdown tables, readable in a terminal and in any markdown viewer."""
-    parts = [f"# {TITLE}", "", format_periode(periode)]
-    for block in blocks:
-        title = f"## {block.table.number}. {block.table.heading}"
-        parts += ["", title + (f" — {block.kjonn}" if block.kjonn else ""), ""]
-        header = ["", *block.table.columns]
-        body = [
-            [f"**{row.label}**" if row.is_sum else row.label, *_cells(block.table, row)]
-            for row in block.rows
-        ]
-        widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-        parts.append(_markdown_row(header, widths))
-        parts.append("|" + "|".join([":" + "-" * (widths[0] + 1)] + [
-            "-" * (w + 1) + ":" for w in widths[1:]
-        ]) + "|")  # fmt: skip
-        parts += [_markdown_row(r, widths) for r in body]
-    return "\n".join(parts) + "\n"
-
-
-def _markdown_row(cells: Sequence[str], widths: Sequence[int]) -> str:
-    first = f" {cells[0]:<{widths[0]}} "
-    rest = [f" {c:>{w}} " for c, w in zip(cells[1:], widths[1:], strict=True)]
-    return "|" + "|".join([first, *rest]) + "|"
-
-
-Renderer = Callable[[date, Sequence[Block]], str | bytes]
-# Keys are model.RENDER_FORMATS; xlsx is the one binary format.
-RENDERERS: dict[str, Renderer] = {
-    "text": render_text,
-    "markdown": render_markdown,
-    "csv": render_csv,
-    "xlsx": render_xlsx,
-    "html": render_html,
+# Each dimension of rapport.deltakere's cells with the query of its categories in published order.
+_CATEGORY_QUERIES: Mapping[str, str] = {
+    "kjonn": "select navn from tiltak.kjonn order by rekkefolge",
+    "hovedgruppe": "select navn from tiltak.hovedgruppe order by rekkefolge",
+    "tiltaksgruppe": "select navn from tiltak.tiltaksgruppe order by rekkefolge",
+    "tiltak": "select navn from tiltak.tiltak order by rekkefolge",
 }
+_CELLS = text(
+    "select periode, kjonn, hovedgruppe, tiltaksgruppe, tiltak, antall, prikket"
+    " from rapport.deltakere where periode = any(:perioder)"
+)
+_LOADED_AT = text(
+    "select periode, innlest at time zone 'UTC' as innlest from tiltak.innlesing"
+    " where erstattet is null and periode = any(:perioder)"
+)
+
+
+def fetch_cells(connection: Connection, periods: Sequence[date] | None) -> list[MonthTables]:
+    """rapport.deltakere for the given months (every loaded month if None), month by month."""
+    loaded = loaded_periods(connection)
+    missing = [p for p in periods or () if p not in loaded]
+    if missing:
+        raise UsageError(f"no report loaded for {', '.join(f'{p:%Y-%m}' for p in missing)}")
+    chosen = sorted(set(periods)) if periods else loaded
+    if not chosen:
+        raise UsageError("no report loaded: run `load-report FILE` first")
+    cells: dict[date, list[Cell]] = {p: [] for p in chosen}
+    for r in connection.execute(_CELLS, {"perioder": chosen}):
+        cells[r.periode].append(
+            Cell(r.kjonn, r.hovedgruppe, r.tiltaksgruppe, r.tiltak, r.antall, r.prikket)
+        )
+    loaded_at: dict[date, datetime] = {
+        r.periode: r.innlest for r in connection.execute(_LOADED_AT, {"perioder": chosen})
+    }
+    return [MonthTables(p, cells=tuple(cells[p]), loaded_at=loaded_at.get(p)) for p in chosen]
+
+
+def fetch_categories(connection: Connection) -> dict[str, list[str]]:
+    """Each dimension of the cells, its categories in published order."""
+    return {
+        dim: [name for (name,) in connection.execute(text(query))]
+        for dim, query in _CATEGORY_QUERIES.items()
+    }

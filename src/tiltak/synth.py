@@ -1,7 +1,7 @@
 """Synthetic reports: the publication written from a hierarchy and its finest counts.
 
 A month's report is `tables.build_tables` (the publication's arithmetic) laid out by
-`rendering.render_text` (its layout), paged as NAV pages it. `history` evolves a seed month
+`formats.text.render_text` (its layout), paged as NAV pages it. `history` evolves a seed month
 (the March 2014 edition) into years of monthly reports by a seeded random walk, with
 category changes (tiltak introduced, moved to another group, ended) on given months. The
 same arguments always give the same reports, byte for byte.
@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from tiltak.errors import UsageError
+from tiltak.formats.text import render_text
 from tiltak.model import (
     HOVEDGRUPPE_COLUMNS,
     KJONN,
@@ -29,7 +30,6 @@ from tiltak.model import (
     normalize_label,
 )
 from tiltak.parsing import ParsedReport, read_report
-from tiltak.rendering import render_text
 from tiltak.resources import resource_dir
 from tiltak.synth_changes import NAV_CHANGES as NAV_CHANGES
 from tiltak.synth_changes import SKJERMET as SKJERMET

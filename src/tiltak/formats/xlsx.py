@@ -1,42 +1,16 @@
-"""Machine-friendly renderings of the published tables: tidy CSV and an Excel workbook.
-
-Both take the blocks `rendering.fetch_blocks` reads from the views; neither computes a figure.
-"""
+"""An Excel workbook of the published tables: one sheet per table, figures as numbers."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import date
 from itertools import groupby
 from typing import Any
 
+from tiltak.formats import MonthTables, RenderOptions
 from tiltak.model import HIDDEN_LEGEND, HIDDEN_SHOWN, TITLE, format_periode
 from tiltak.tables import Block
-
-CSV_HEADER = ("table", "kjønn", "radnr", "rad", "column", "value")
-
-
-def render_csv(periode: date, blocks: Sequence[Block]) -> str:
-    """One tidy file: a line per figure, named by table (view), kjønn, row and view column.
-
-    Counts the publication prints blank are 0, as the views give them; a hidden count is
-    `*`; an unknown `endring_prosent` is an empty value.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for block in blocks:
-        for radnr, row in enumerate(block.rows, start=1):
-            columns = zip(block.table.view_columns, row.values, strict=True)
-            for index, (column, value) in enumerate(columns):
-                shown = HIDDEN_SHOWN if value is None and block.table.is_count(index) else value
-                writer.writerow(
-                    (block.table.view, block.kjonn or "", radnr, row.label, column, shown)
-                )
-    return out.getvalue()
-
 
 # Excel number formats. The third section of a format is for zero: tables 5 and 6 print a
 # zero count as a blank cell, so the workbook shows it blank too while storing the number 0.
@@ -45,8 +19,9 @@ _BLANK_ZERO_FORMAT = "#,##0;-#,##0;"
 _PERCENT_FORMAT = "0"
 
 
-def render_xlsx(periode: date, blocks: Sequence[Block]) -> bytes:
+def render(months: Sequence[MonthTables], options: RenderOptions) -> bytes:
     """A workbook with one sheet per table; figures are numbers, sum rows bold."""
+    periode, blocks = months[-1].periode, months[-1].blocks
     # Lazy: openpyxl takes longer to import than the whole CLI needs to start.
     from openpyxl import Workbook
 

@@ -1,5 +1,8 @@
 """Line charts of published figures over a range of months, as SVG or PNG bytes.
 
+As a format (`render_svg`, `render_png`), the chart draws a line per row of the months'
+first table (its sum rows left out: they would flatten the others), from the first column.
+
 Drawn with matplotlib, imported only inside ``render_chart`` so that loading and rendering
 tables never pay for it. The page is sized for A4 landscape and every series differs in line
 style and marker as well as colour, so a greyscale print still tells them apart. A hidden
@@ -16,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from tiltak.errors import UsageError
-from tiltak.model import TITLE
+from tiltak.formats import MonthTables, RenderOptions
+from tiltak.model import TITLE, TableSpec
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -60,6 +64,50 @@ MAX_MARKERS_PER_LINE = 24
 MAX_LINES = 20
 # Fixed so that the same figures give the same SVG bytes (element ids derive from it).
 SVG_HASH_SALT = "tiltak"
+
+
+def render_svg(months: Sequence[MonthTables], options: RenderOptions) -> bytes:
+    return _render_months(months, "svg")
+
+
+def render_png(months: Sequence[MonthTables], options: RenderOptions) -> bytes:
+    return _render_months(months, "png")
+
+
+def _render_months(months: Sequence[MonthTables], kind: ChartKind) -> bytes:
+    specs = [block.table for month in months for block in month.blocks]
+    if not specs:
+        raise UsageError("nothing to draw: no table in the months")
+    spec = specs[0]
+    kjonn = sorted({b.kjonn for m in months for b in m.blocks if b.table == spec and b.kjonn})
+    subtitle = format_range(months[0].periode, months[-1].periode)
+    if kjonn:
+        subtitle += " · " + ", ".join(kjonn)
+    return render_chart(
+        table_series(months, spec), title=chart_title(spec), subtitle=subtitle, kind=kind
+    )
+
+
+def chart_title(spec: TableSpec) -> str:
+    return f"Tabell {spec.number}. {spec.heading}"
+
+
+def table_series(months: Sequence[MonthTables], spec: TableSpec) -> dict[str, list[Point]]:
+    """A series per row of `spec` (not its sums), from its first column, over the months.
+
+    A row of a table by kjønn with both kjønn in the months is a series per kjønn.
+    """
+    both = len({b.kjonn for m in months for b in m.blocks if b.table == spec}) > 1
+    series: dict[str, list[Point]] = {}
+    for month in months:
+        for block in month.blocks:
+            if block.table != spec:
+                continue
+            for row in block.rows:
+                if not row.is_sum:
+                    label = f"{row.label} ({block.kjonn})" if both else row.label
+                    series.setdefault(label, []).append((month.periode, row.values[0]))
+    return series
 
 
 def render_chart(

@@ -7,9 +7,9 @@ negatives carry a true minus sign, as in typeset statistics; sum rows are bold.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from html import escape
 
+from tiltak.formats import MonthTables, RenderOptions
 from tiltak.model import HIDDEN_LEGEND, HIDDEN_SHOWN, TITLE, TableSpec, format_periode
 from tiltak.tables import Block, Row
 
@@ -60,8 +60,9 @@ def format_figure(value: int | None) -> str:
     return MINUS + digits if value < 0 else digits
 
 
-def render_html(periode: date, blocks: Sequence[Block]) -> str:
+def render(months: Sequence[MonthTables], options: RenderOptions) -> str:
     """One page: title, month, every block as a table, and the source line."""
+    periode, blocks = months[-1].periode, months[-1].blocks
     month = format_periode(periode)
     parts = [
         "<!DOCTYPE html>",

@@ -1,0 +1,92 @@
+"""The output formats: one module per format, each with ``render(months, options)``.
+
+A format module reads nothing from the database: it is given the months as
+`tiltak.rendering` read them from the views (`MonthTables`) and returns the text or bytes to
+write. A new format is one new module here with a `render` function and one `FormatInfo` line
+in `FORMATS`. Modules are imported only when their format is asked for, so that openpyxl and
+matplotlib stay out of commands that do not write a workbook or draw a chart.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, Protocol
+
+from tiltak.tables import Block
+
+Reads = Literal["tables", "cells"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One row of rapport.deltakere: the finest published count."""
+
+    kjonn: str | None
+    hovedgruppe: str
+    tiltaksgruppe: str
+    tiltak: str
+    antall: int | None
+    prikket: bool
+
+
+@dataclass(frozen=True)
+class MonthTables:
+    """A month as the views give it: the published tables' blocks, or the finest cells."""
+
+    periode: date
+    blocks: tuple[Block, ...] = ()
+    cells: tuple[Cell, ...] = ()
+    loaded_at: datetime | None = None  # when the month's current report was loaded (UTC)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    # Months asked for as a range (--from/--to): rows carry their periode.
+    ranged: bool = False
+    # Tables 5 and 6 paged as NAV pages them, at most this many rows a page (text only).
+    page_rows: int | None = None
+    # Each dimension of the cells in published order (formats that read cells).
+    categories: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+class Renderer(Protocol):
+    def __call__(self, months: Sequence[MonthTables], options: RenderOptions) -> str | bytes: ...
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    name: str
+    module: str  # under tiltak.formats
+    binary: bool = False
+    reads: Reads = "tables"
+    function: str = "render"  # for a module that writes several formats
+
+
+# The one place a format is registered.
+FORMATS: Mapping[str, FormatInfo] = {
+    info.name: info
+    for info in (
+        FormatInfo("text", "text"),
+        FormatInfo("markdown", "markdown"),
+        FormatInfo("csv", "csv"),
+        FormatInfo("xlsx", "xlsx", binary=True),
+        FormatInfo("html", "html"),
+        FormatInfo("json-stat", "jsonstat", reads="cells"),
+        FormatInfo("svg", "chart", function="render_svg"),
+        FormatInfo("png", "chart", binary=True, function="render_png"),
+    )
+}
+RENDER_FORMATS = ("text", "markdown", "csv", "xlsx", "html")
+EXPORT_FORMATS = ("json-stat",)
+CHART_FORMATS = ("svg", "png")
+
+
+def renderer(name: str) -> Renderer:
+    """The function that writes the format `name` (a key of FORMATS)."""
+    info = FORMATS[name]
+    module = importlib.import_module(f"{__name__}.{info.module}")
+    render: Renderer = getattr(module, info.function)
+    return render
