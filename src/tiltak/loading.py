@@ -158,7 +158,9 @@ def _retire(connection: Connection, periode: date) -> None:
     params = {"periode": periode}
     connection.execute(
         text(
-            "update tiltak.innlesing set erstattet = now()"
+            # The clock, not now(): a load that waited for the month's lock started before
+            # the load it replaces was stamped, and `erstattet >= innlest` must hold.
+            "update tiltak.innlesing set erstattet = clock_timestamp()"
             " where periode = :periode and erstattet is null"
         ),
         params,
@@ -182,8 +184,8 @@ def _insert_load(connection: Connection, report: ParsedReport) -> int:
     )
     load_id = connection.execute(
         text(
-            "insert into tiltak.innlesing (periode, filnavn, sha256)"
-            " values (:periode, :filnavn, :sha256) returning innlesing_id"
+            "insert into tiltak.innlesing (periode, filnavn, sha256, innlest)"
+            " values (:periode, :filnavn, :sha256, clock_timestamp()) returning innlesing_id"
         ),
         {"periode": report.periode, "filnavn": Path(report.path).name, "sha256": report.sha256},
     ).scalar_one()

@@ -56,7 +56,17 @@ def head_revision() -> str:
 
 def current_revision(connection: Connection) -> str | None:
     """The database's alembic revision, read without alembic (None: no schema)."""
-    if connection.execute(text("select to_regclass('alembic_version')")).scalar() is None:
+    # pg_class by query, not to_regclass(): a by-name lookup caches "no such table" for the
+    # rest of the transaction, and an initialisation that waits for another one's lock must
+    # see the table that one committed meanwhile.
+    exists = connection.execute(
+        text(
+            "select exists (select 1 from pg_catalog.pg_class as c"
+            " join pg_catalog.pg_namespace as n on n.oid = c.relnamespace"
+            " where c.relname = 'alembic_version' and n.nspname = current_schema())"
+        )
+    ).scalar()
+    if not exists:
         return None
     found = connection.execute(text("select version_num from alembic_version")).scalars().all()
     if len(found) > 1:
