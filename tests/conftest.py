@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from tiltak.cli import app, load_report_app
-from tiltak.commands import upgrade_database
+from tiltak.commands import load_reports, upgrade_database
 
 # ci_required: skips CI must not accept; pytester: to test that plugin.
 pytest_plugins = ["ci_required", "pytester"]
@@ -89,6 +89,25 @@ def db_url(server_url: str, template_name: str) -> Iterator[str]:
     url = _create_database(server_url, name, template_name)
     yield url
     _drop_database(server_url, name)
+
+
+@pytest.fixture(scope="module")
+def loaded_url(server_url: str, template_name: str) -> Iterator[str]:
+    """One database for the module, with the real month loaded: every case of a module of
+    refused reports tries to replace it, and none may change a byte of it."""
+    name = f"tiltak_loaded_{uuid.uuid4().hex[:12]}"
+    url = _create_database(server_url, name, template_name)
+    try:
+        load_reports([EXAMPLE], url)
+        yield url
+    finally:
+        _drop_database(server_url, name)
+
+
+@pytest.fixture(scope="module")
+def before(loaded_url: str) -> dict[str, str]:
+    """The checksums of every table of `loaded_url` before any case ran."""
+    return table_checksums(loaded_url)
 
 
 @pytest.fixture

@@ -5,42 +5,24 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import Cli, table_checksums
 from mutations import (
-    EXAMPLE,
     LINES,
     SUPPRESSION_MARKERS,
     Broken,
     broken_reports,
     executable,
     row,
-    scratch_database,
     suppressed,
 )
-from tiltak.commands import load_reports
 from tiltak.model import HIDDEN_MARKERS
 
 CASES = broken_reports()
 SUMMARY = "Error: 1 of 1 report(s) refused; nothing written for those"
-
-
-@pytest.fixture(scope="module")
-def loaded_url(server_url: str, template_name: str) -> Iterator[str]:
-    """One database for the module, with the real month loaded: every case tries to
-    replace it, and none may change a byte of it."""
-    with scratch_database(server_url, template_name) as url:
-        load_reports([EXAMPLE], url)
-        yield url
-
-
-@pytest.fixture(scope="module")
-def before(loaded_url: str) -> dict[str, str]:
-    return table_checksums(loaded_url)
 
 
 def problems(stderr: str, path: Path) -> list[tuple[int, str]]:

@@ -6,7 +6,6 @@ cannot hold a count from 1 to 3 is refused with the database unchanged."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -180,13 +179,6 @@ def test_march_2024_loads_beside_march_2014_after_its_categories(
 
 
 # -- refused, with the database unchanged ----------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def loaded_url(server_url: str, template_name: str) -> Iterator[str]:
-    with scratch_database(server_url, template_name) as url:
-        load_reports([EXAMPLE], url)
-        yield url
 
 
 def refused(url: str, path: Path) -> list[tuple[int, str]]:

@@ -9,7 +9,6 @@ import os
 import re
 import socket
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -23,10 +22,8 @@ from mutations import (
     _in_cells,
     broken_reports,
     executable,
-    scratch_database,
 )
 from published import mismatches, read_publication
-from tiltak.commands import load_reports
 
 TODAY = date.today()
 CASES = hostile_reports(TODAY)
@@ -36,20 +33,6 @@ MAX_LINE = 400  # characters of a reason: a quoted label or figure is shortened 
 MAX_PROBLEMS = 100
 # Anything a terminal would act on: C0 and C1 controls but the line break, bidi overrides.
 _UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-@pytest.fixture(scope="module")
-def loaded_url(server_url: str, template_name: str) -> Iterator[str]:
-    """One database for the module, with the real month loaded: every case tries to
-    replace it, and none may change a byte of it."""
-    with scratch_database(server_url, template_name) as url:
-        load_reports([EXAMPLE], url)
-        yield url
-
-
-@pytest.fixture(scope="module")
-def before(loaded_url: str) -> dict[str, str]:
-    return table_checksums(loaded_url)
 
 
 def problems(stderr: str, path: Path) -> list[tuple[int, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -22,10 +21,8 @@ from mutations import (
     pages_of,
     replace_line,
     row,
-    scratch_database,
 )
 from published import mismatches, read_publication
-from tiltak.commands import load_reports
 
 HOSTILE = [
     "Avklaring'); drop table tiltak.antall; --",
@@ -44,13 +41,6 @@ PLACES = {
     "tiltaksgruppe": (row("Oppfølging", 3), "unknown tiltaksgruppe"),
     "hovedgruppe": (row("Andre på tiltak", 1), "unknown hovedgruppe"),
 }
-
-
-@pytest.fixture(scope="module")
-def loaded_url(server_url: str, template_name: str) -> Iterator[str]:
-    with scratch_database(server_url, template_name) as url:
-        load_reports([EXAMPLE], url)
-        yield url
 
 
 def _run(url: str, path: Path) -> list[str]:
