@@ -205,6 +205,33 @@ def export_to(
     return None
 
 
+def chart_to(
+    output: Path,
+    table_name: str | None = None,
+    kjonn: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    database_url: str | None = None,
+) -> str:
+    """Draw a table's rows over months (default: every loaded month) as a line chart, SVG or
+    PNG as `output`'s extension says; what was written, in one line."""
+    from tiltak.formats.chart import chart_kind, render_chart
+    from tiltak.series import fetch_series, select_table
+
+    kind = chart_kind(output)
+    spec = select_table(table_name, kjonn)
+    check_writable(output)
+    with open_database(database_url).begin() as connection:
+        _read_only_snapshot(connection)
+        series = fetch_series(connection, spec, kjonn, first, last)
+    write_file(
+        render_chart(series.lines, title=series.title, subtitle=series.subtitle, kind=kind),
+        output,
+    )
+    months = f"{series.first:%Y-%m} to {series.last:%Y-%m}"
+    return f"{output}: {len(series.lines)} line(s) of table {spec.number}, {months}"
+
+
 def _read_only_snapshot(connection: Connection) -> None:
     # One snapshot for a whole command, so a concurrent load is seen whole or not at all.
     connection.execute(text("set transaction isolation level repeatable read, read only"))

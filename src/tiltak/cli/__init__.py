@@ -135,6 +135,7 @@ Table = Literal[
     "tiltak_hovedgrupper", "tiltak_hovedgrupper_kjonn", "1", "2", "3", "4", "5", "6",
 ]  # fmt: skip
 ExportFormat = Literal["json-stat"]
+Kjonn = Literal["Kvinner", "Menn"]
 Output = Annotated[
     Path | None,
     typer.Option(
@@ -265,6 +266,57 @@ def export(
     """
     dates = [periode(p) for p in periods or ()]
     emit(commands().export_to(dates, output_format, output, database_url))
+
+
+@app.command()
+def chart(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="The chart to write: FILE.svg or FILE.png."
+        ),
+    ],
+    table: Annotated[
+        Table | None,
+        typer.Option(
+            "--table",
+            "-t",
+            metavar="TABLE",
+            help="Whose rows make the lines, by view name or number (default tiltaksgrupper):"
+            " hovedgrupper with their total, tiltaksgrupper, or for tiltak_hovedgrupper the"
+            " group sums; a table by kjønn draws each gender apart.",
+        ),
+    ] = None,
+    kjonn: Annotated[
+        Kjonn | None,
+        typer.Option("--kjonn", "-k", help="One gender only (default: both summed)."),
+    ] = None,
+    first: Annotated[
+        str | None,
+        typer.Option("--from", metavar="YYYY-MM", help="First month (default: the first loaded)."),
+    ] = None,
+    last: Annotated[
+        str | None,
+        typer.Option("--to", metavar="YYYY-MM", help="Last month (default: the last loaded)."),
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Draw a published table's rows over months as a line chart (SVG or PNG, by extension).
+
+    Hidden counts break their line; months without figures are named under the title.
+
+    Example: tiltak chart --from 2014-03 --to 2016-02 -o tiltaksgrupper.png
+    """
+    typer.echo(
+        commands().chart_to(
+            output,
+            table,
+            kjonn,
+            periode(first) if first else None,
+            periode(last) if last else None,
+            database_url,
+        )
+    )
 
 
 @app.command()
