@@ -25,7 +25,7 @@ from tiltak.migrations import (
     upgrade,
 )
 from tiltak.output import check_writable, choose_format, destination, write_file
-from tiltak.rendering import fetch_blocks, fetch_categories, fetch_cells, select_tables
+from tiltak.rendering import fetch_blocks, fetch_cube, select_tables
 from tiltak.verification import Verification, verify
 
 T = TypeVar("T")
@@ -258,15 +258,14 @@ def export_periods(
     output_format: str = "json-stat",
     database_url: str | None = None,
 ) -> str:
-    """rapport.deltakere for the given months (default: all) as JSON-stat 2.0."""
+    """Every published count of the given months (default: all) as JSON-stat 2.0."""
     if output_format not in EXPORT_FORMATS:
         choices = ", ".join(EXPORT_FORMATS)
         raise UsageError(f"unknown export format {output_format!r}; choose one of: {choices}")
     with open_database(database_url).begin() as connection:
         _read_only_snapshot(connection)
-        months = fetch_cells(connection, periods or None)
-        options = RenderOptions(categories=fetch_categories(connection))
-    content = format_renderer(output_format)(months, options)
+        months = fetch_cube(connection, periods or None)
+    content = format_renderer(output_format)(months, RenderOptions())
     return content if isinstance(content, str) else content.decode("utf-8")
 
 

@@ -258,9 +258,11 @@ def export(
     output: Output = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Export rapport.deltakere (the finest published cells) as a JSON-stat 2.0 dataset.
+    """Export every published count as a JSON-stat 2.0 dataset (a cube with totals).
 
-    Dimensions periode, kjønn, hovedgruppe, tiltaksgruppe and tiltak, with labels.
+    Dimensions periode (role time), kjønn, hovedgruppe, tiltak (tiltaksgrupper with their
+    tiltak as category.child) and ContentsCode (role metric); ids are codes a rename never
+    changes, labels the published names; hidden counts are null with status `*`.
 
     Example: tiltak export --period 2014-03 --format json-stat -o 2014-03.json
     """
