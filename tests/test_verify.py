@@ -214,15 +214,23 @@ def test_periods_lists_every_load_current_and_replaced(
     result = loaded.tiltak("periods")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["periode", "status", "loaded", "replaced", "file", "sha256"]
+    assert lines[0].split() == [
+        "periode", "status", "shape", "hidden", "loaded", "replaced", "file", "sha256"
+    ]  # fmt: skip
     with psycopg.connect(db_url) as conn:
         loads = conn.execute(
             "select periode, filnavn, sha256, erstattet is not null from tiltak.innlesing"
             " order by periode, innlest"
         ).fetchall()
-    assert len(lines) == 1 + len(loads) + 1
-    for line, (periode, filnavn, sha256, replaced) in zip(lines[1:], loads, strict=False):
+    missing = [line for line in lines[1:-1] if line.split()[1] == "missing"]
+    assert [line.split() for line in missing] == [
+        [f"{year}-{month:02d}", "missing"] for year, month in [(2013, m) for m in range(4, 13)]
+        + [(2014, 1), (2014, 2)]
+    ]  # fmt: skip
+    shown = [line for line in lines[1:-1] if line not in missing]
+    assert len(shown) == len(loads)
+    for line, (periode, filnavn, sha256, replaced) in zip(shown, loads, strict=True):
         assert line.startswith(f"{periode:%Y-%m}  {'replaced' if replaced else 'current '}")
         assert line.split()[-2:] == [filnavn, sha256]
     assert [r[1] for r in loads] == ["2013-03.txt", "2013-03-revised.txt", "2014-03.txt"]
-    assert lines[-1] == "2 month(s), 3 load(s)"
+    assert lines[-1] == "2 month(s) loaded, 11 missing, 3 load(s)"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -14,6 +15,7 @@ from tiltak.database import open_database, psql_executable, psql_url, resolve_ur
 from tiltak.errors import RefusedReportsError, ReportError, UsageError
 from tiltak.formats import EXPORT_FORMATS, FORMATS, RENDER_FORMATS, MonthTables, RenderOptions
 from tiltak.formats import renderer as format_renderer
+from tiltak.history import History, load_history
 from tiltak.loading import LoadResult, load_file
 from tiltak.migrations import (
     current_revision,
@@ -23,8 +25,8 @@ from tiltak.migrations import (
     upgrade,
 )
 from tiltak.output import check_writable, choose_format, destination, write_file
-from tiltak.rendering import fetch_blocks, fetch_categories, fetch_cells, select_tables
-from tiltak.verification import Verification, load_history, verify
+from tiltak.rendering import fetch_blocks, fetch_cube, select_tables
+from tiltak.verification import Verification, verify
 
 T = TypeVar("T")
 Progress = Callable[[Sequence[T]], Iterable[T]]
@@ -39,6 +41,7 @@ def load_reports(
     database_url: str | None = None,
     *,
     on_result: Callable[[LoadResult], None] = lambda _result: None,
+    on_refused: Callable[[Path, ReportError], None] = lambda _path, _error: None,
     progress: Progress[Path] = _no_progress,
 ) -> list[LoadResult]:
     """Load report files in order, each in its own transaction.
@@ -57,6 +60,7 @@ def load_reports(
                     result = load_file(connection, path)
             except ReportError as error:
                 refused.append(error)
+                on_refused(path, error)
                 continue
             results.append(result)
             on_result(result)
@@ -86,7 +90,30 @@ def downgrade_database(revision: str, database_url: str | None = None) -> str:
     return f"{database.masked_url}: schema downgraded {before} → {after or 'empty'}"
 
 
-def schema_status(database_url: str | None = None) -> str:
+@dataclass(frozen=True)
+class SchemaStatus:
+    database: str  # the URL with its password masked
+    revision: str | None  # None: an empty database
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.revision == self.head
+
+    def describe(self) -> str:
+        state = "up to date" if self.up_to_date else "behind: run `tiltak db upgrade`"
+        return f"{self.database}: schema at {self.revision or 'empty'}, head {self.head} ({state})"
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "database": self.database,
+            "revision": self.revision,
+            "head": self.head,
+            "up_to_date": self.up_to_date,
+        }
+
+
+def schema_status(database_url: str | None = None) -> SchemaStatus:
     from tiltak.revisions import head_of, require_known, revision_files
 
     files = revision_files()
@@ -95,8 +122,7 @@ def schema_status(database_url: str | None = None) -> str:
     with database.begin() as connection:
         current = current_revision(connection)
         require_known(connection, current, files)
-    state = "up to date" if current == head else "behind: run `tiltak db upgrade`"
-    return f"{database.masked_url}: schema at {current or 'empty'}, head {head} ({state})"
+    return SchemaStatus(database.masked_url, current, head)
 
 
 def database_url_for_psql(database_url: str | None = None) -> str:
@@ -179,6 +205,33 @@ def export_to(
     return None
 
 
+def chart_to(
+    output: Path,
+    table_name: str | None = None,
+    kjonn: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    database_url: str | None = None,
+) -> str:
+    """Draw a table's rows over months (default: every loaded month) as a line chart, SVG or
+    PNG as `output`'s extension says; what was written, in one line."""
+    from tiltak.formats.chart import chart_kind, render_chart
+    from tiltak.series import fetch_series, select_table
+
+    kind = chart_kind(output)
+    spec = select_table(table_name, kjonn)
+    check_writable(output)
+    with open_database(database_url).begin() as connection:
+        _read_only_snapshot(connection)
+        series = fetch_series(connection, spec, kjonn, first, last)
+    write_file(
+        render_chart(series.lines, title=series.title, subtitle=series.subtitle, kind=kind),
+        output,
+    )
+    months = f"{series.first:%Y-%m} to {series.last:%Y-%m}"
+    return f"{output}: {len(series.lines)} line(s) of table {spec.number}, {months}"
+
+
 def _read_only_snapshot(connection: Connection) -> None:
     # One snapshot for a whole command, so a concurrent load is seen whole or not at all.
     connection.execute(text("set transaction isolation level repeatable read, read only"))
@@ -192,8 +245,9 @@ def verify_periods(periods: Sequence[date] = (), database_url: str | None = None
         return verify(connection, periods or None)
 
 
-def list_periods(database_url: str | None = None) -> str:
-    """Loaded months and their loads: file, sha256, when, replaced or current."""
+def period_history(database_url: str | None = None) -> History:
+    """Every month from the first loaded to the last: its loads (file, sha256, when, replaced
+    or current, shape, hidden cells), or none where the month is missing."""
     with open_database(database_url).begin() as connection:
         _read_only_snapshot(connection)
         return load_history(connection)
@@ -204,15 +258,14 @@ def export_periods(
     output_format: str = "json-stat",
     database_url: str | None = None,
 ) -> str:
-    """rapport.deltakere for the given months (default: all) as JSON-stat 2.0."""
+    """Every published count of the given months (default: all) as JSON-stat 2.0."""
     if output_format not in EXPORT_FORMATS:
         choices = ", ".join(EXPORT_FORMATS)
         raise UsageError(f"unknown export format {output_format!r}; choose one of: {choices}")
     with open_database(database_url).begin() as connection:
         _read_only_snapshot(connection)
-        months = fetch_cells(connection, periods or None)
-        options = RenderOptions(categories=fetch_categories(connection))
-    content = format_renderer(output_format)(months, options)
+        months = fetch_cube(connection, periods or None)
+    content = format_renderer(output_format)(months, RenderOptions())
     return content if isinstance(content, str) else content.decode("utf-8")
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import column, select, table, text
 from sqlalchemy.engine import Connection
 
 from tiltak.errors import UsageError
-from tiltak.formats import Cell, MonthTables
+from tiltak.formats import Category, Cell, CubeCell, MonthTables
 from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, TableSpec
 from tiltak.tables import Block, Row
 from tiltak.verification import loaded_periods
@@ -75,6 +76,18 @@ _LOADED_AT = text(
 
 def fetch_cells(connection: Connection, periods: Sequence[date] | None) -> list[MonthTables]:
     """rapport.deltakere for the given months (every loaded month if None), month by month."""
+    chosen = _chosen_months(connection, periods)
+    cells: dict[date, list[Cell]] = {p: [] for p in chosen}
+    for r in connection.execute(_CELLS, {"perioder": chosen}):
+        cells[r.periode].append(
+            Cell(r.kjonn, r.hovedgruppe, r.tiltaksgruppe, r.tiltak, r.antall, r.prikket)
+        )
+    loaded_at = _loaded_at(connection, chosen)
+    return [MonthTables(p, cells=tuple(cells[p]), loaded_at=loaded_at.get(p)) for p in chosen]
+
+
+def _chosen_months(connection: Connection, periods: Sequence[date] | None) -> list[date]:
+    """The months asked for, each loaded (every loaded month if None)."""
     loaded = loaded_periods(connection)
     missing = [p for p in periods or () if p not in loaded]
     if missing:
@@ -82,15 +95,12 @@ def fetch_cells(connection: Connection, periods: Sequence[date] | None) -> list[
     chosen = sorted(set(periods)) if periods else loaded
     if not chosen:
         raise UsageError("no report loaded: run `load-report FILE` first")
-    cells: dict[date, list[Cell]] = {p: [] for p in chosen}
-    for r in connection.execute(_CELLS, {"perioder": chosen}):
-        cells[r.periode].append(
-            Cell(r.kjonn, r.hovedgruppe, r.tiltaksgruppe, r.tiltak, r.antall, r.prikket)
-        )
-    loaded_at: dict[date, datetime] = {
-        r.periode: r.innlest for r in connection.execute(_LOADED_AT, {"perioder": chosen})
-    }
-    return [MonthTables(p, cells=tuple(cells[p]), loaded_at=loaded_at.get(p)) for p in chosen]
+    return chosen
+
+
+def _loaded_at(connection: Connection, periods: Sequence[date]) -> dict[date, datetime]:
+    rows = connection.execute(_LOADED_AT, {"perioder": list(periods)})
+    return {r.periode: r.innlest for r in rows}
 
 
 def fetch_categories(connection: Connection) -> dict[str, list[str]]:
@@ -99,3 +109,47 @@ def fetch_categories(connection: Connection) -> dict[str, list[str]]:
         dim: [name for (name,) in connection.execute(text(query))]
         for dim, query in _CATEGORY_QUERIES.items()
     }
+
+
+# Every cell of the cube the tables print (har_antall: a count this month, not only last
+# year's). tiltak.kube is the views' own building block: its sums over hidden counts are the
+# ones the reports printed.
+_CUBE = text(
+    "select periode, per_kjonn, kjonn, kjonn_rekkefolge, per_hovedgruppe, hovedgruppe_kolonne,"
+    " hovedgruppe, hovedgruppe_rekkefolge, per_tiltaksgruppe, tiltaksgruppe_id, tiltaksgruppe,"
+    " tiltaksgruppe_rekkefolge, per_tiltak, tiltak_id, tiltak, tiltak_rekkefolge, antall"
+    " from tiltak.kube where periode = any(:perioder) and har_antall"
+)
+
+
+def fetch_cube(connection: Connection, periods: Sequence[date] | None) -> list[MonthTables]:
+    """Every printed count of the given months (every loaded month if None), month by month.
+
+    Codes: kjønn by its name in lower case, a hovedgruppe by its column in tables 5 and 6,
+    a tiltaksgruppe `G<id>` and a tiltak `T<id>` by the database's key, which a rename
+    (stored as an alias of the same row) never changes.
+    """
+    chosen = _chosen_months(connection, periods)
+    cube: dict[date, list[CubeCell]] = {p: [] for p in chosen}
+    for r in connection.execute(_CUBE, {"perioder": chosen}):
+        cube[r.periode].append(_cube_cell(r))
+    loaded_at = _loaded_at(connection, chosen)
+    return [MonthTables(p, cube=tuple(cube[p]), loaded_at=loaded_at.get(p)) for p in chosen]
+
+
+def _cube_cell(r: Any) -> CubeCell:
+    def category(present: bool, code: str, label: str, rank: int) -> Category | None:
+        return Category(code, label, rank) if present else None
+
+    return CubeCell(
+        category(r.per_kjonn, (r.kjonn or "").lower(), r.kjonn, r.kjonn_rekkefolge),
+        category(r.per_hovedgruppe, r.hovedgruppe_kolonne, r.hovedgruppe, r.hovedgruppe_rekkefolge),
+        category(
+            r.per_tiltaksgruppe,
+            f"G{r.tiltaksgruppe_id}",
+            r.tiltaksgruppe,
+            r.tiltaksgruppe_rekkefolge,
+        ),
+        category(r.per_tiltak, f"T{r.tiltak_id}", r.tiltak, r.tiltak_rekkefolge),
+        r.antall,
+    )

@@ -27,6 +27,8 @@ from tiltak.tables import TOTAL_KEY, RowKey, coordinate, group_sum_label
 _ENDRING_COLUMNS = ("endring_antall", "endring_prosent")
 
 ViewKey = tuple[int, str | None, str]  # (table number, kjønn, row label)
+MISMATCH = "Mismatch: "
+NOTE = "Note: "
 
 
 @dataclass
@@ -53,6 +55,19 @@ class Verification:
             f" {len(self.mismatches)} mismatch(es), {len(self.notes)} note(s)"
         )
         return [*self.mismatches, *self.notes, summary]
+
+    def record(self) -> dict[str, Any]:
+        """The result as one JSON object, for scripts (`tiltak verify --json`)."""
+        return {
+            "ok": self.ok,
+            "periods": [f"{p:%Y-%m}" for p in self.periods],
+            "cells": self.cells,
+            "figures": self.cells - self.blank_cells - self.hidden_cells,
+            "blank": self.blank_cells,
+            "hidden": self.hidden_cells,
+            "mismatches": [line.removeprefix(MISMATCH) for line in self.mismatches],
+            "notes": [line.removeprefix(NOTE) for line in self.notes],
+        }
 
     def raise_for_mismatches(self) -> None:
         if self.mismatches:
@@ -243,34 +258,3 @@ def revision_notes(connection: Connection, periode: date) -> list[str]:
         f" (revised by {row.antall - row.lastet:+d})"
         for row in connection.execute(_REVISIONS, {"periode": periode, "earlier": earlier})
     ]
-
-
-_LOADS = text(
-    "select periode, filnavn, sha256, innlest, erstattet from tiltak.innlesing"
-    " order by periode, innlest, innlesing_id"
-)
-
-
-def load_history(connection: Connection) -> str:
-    """Every loaded month with its loads: file, sha256, when, and replaced or current."""
-    rows = connection.execute(_LOADS).all()
-    if not rows:
-        return "no months loaded: run `load-report FILE` first\n"
-    header = ("periode", "status", "loaded", "replaced", "file", "sha256")
-    table = [
-        (
-            f"{r.periode:%Y-%m}",
-            "replaced" if r.erstattet else "current",
-            f"{r.innlest:%Y-%m-%d %H:%M:%S%z}",
-            f"{r.erstattet:%Y-%m-%d %H:%M:%S%z}" if r.erstattet else "",
-            r.filnavn,
-            r.sha256,
-        )
-        for r in rows
-    ]
-    widths = [max(len(line[i]) for line in [header, *table]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-             for line in [header, *table]]  # fmt: skip
-    months = len({r.periode for r in rows})
-    lines.append(f"{months} month(s), {len(rows)} load(s)")
-    return "\n".join(lines) + "\n"

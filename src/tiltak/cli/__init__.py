@@ -18,11 +18,13 @@ from tiltak.cli.common import (
     DatabaseUrl,
     Debug,
     Group,
+    Json,
     Quiet,
     Version,
     commands,
     echo,
     emit,
+    emit_records,
     periode,
     state,
 )
@@ -59,6 +61,7 @@ def load_command(
     ],
     database_url: DatabaseUrl = None,
     quiet: Quiet = False,
+    as_json: Json = False,
     debug: Debug = False,
     version: Version = False,
 ) -> None:
@@ -67,11 +70,22 @@ def load_command(
     Each file is checked against every rule of the publication before anything is written,
     and loaded in one transaction. Loading the same file again changes nothing; a new file
     for a month already loaded replaces that month. A refused file is listed with the line
-    that is wrong, and the exit code is 1.
+    that is wrong, and the exit code is 1. --json prints one object per file: file, periode,
+    outcome (loaded, replaced, unchanged, same figures or refused), counts, notes, problems.
 
     Example: load-report examples/2014-03.txt
     """
     state["debug"] = state["debug"] or debug
+    if as_json:
+        from tiltak.records import load_record, refused_record
+
+        commands().load_reports(
+            files,
+            database_url,
+            on_result=lambda result: emit_records([load_record(result)]),
+            on_refused=lambda path, error: emit_records([refused_record(path, error)]),
+        )
+        return
     if quiet or len(files) < 2:
         commands().load_reports(
             files, database_url, on_result=lambda result: echo(result.describe(), quiet)
@@ -121,6 +135,7 @@ Table = Literal[
     "tiltak_hovedgrupper", "tiltak_hovedgrupper_kjonn", "1", "2", "3", "4", "5", "6",
 ]  # fmt: skip
 ExportFormat = Literal["json-stat"]
+Kjonn = Literal["Kvinner", "Menn"]
 Output = Annotated[
     Path | None,
     typer.Option(
@@ -189,29 +204,43 @@ Periods = Annotated[
 
 
 @app.command()
-def verify(periods: Periods = None, database_url: DatabaseUrl = None) -> None:
+def verify(
+    periods: Periods = None, database_url: DatabaseUrl = None, as_json: Json = False
+) -> None:
     """Check that the views reproduce every published figure stored at load time.
 
     Prints each mismatch (table, kjønn, row, column, file line, both values), a `Note: `
     line where a later report implies last year's counts differ from those loaded for that
     month (NAV revised them; not a failure), and a summary. Exit code 0 only when every
-    figure is reproduced.
+    figure is reproduced. --json prints the summary, mismatches and notes as one object.
 
     Example: tiltak verify --period 2014-03
     """
     result = commands().verify_periods([periode(p) for p in periods or ()], database_url)
-    for line in result.lines():
-        typer.echo(line)
+    if as_json:
+        emit_records([result.record()])
+    else:
+        for line in result.lines():
+            typer.echo(line)
     result.raise_for_mismatches()
 
 
 @app.command("periods")
-def periods_command(database_url: DatabaseUrl = None) -> None:
-    """List loaded months with every load of each: file, sha256, when, replaced or current.
+def periods_command(database_url: DatabaseUrl = None, as_json: Json = False) -> None:
+    """List every month from the first loaded to the last: each load (file, sha256, when,
+    current or replaced), the report's shape (full: six tables, by kjønn too; partial:
+    tables 1, 3 and 5) and how many cells it printed hidden, and the months missing.
 
-    Example: tiltak periods
+    --json prints one object per month, a missing one with status "missing".
+
+    Example: tiltak periods --json
     """
-    typer.echo(commands().list_periods(database_url), nl=False)
+    history = commands().period_history(database_url)
+    if as_json:
+        emit_records(history.records())
+    else:
+        for line in history.lines():
+            typer.echo(line)
 
 
 @app.command()
@@ -229,14 +258,67 @@ def export(
     output: Output = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Export rapport.deltakere (the finest published cells) as a JSON-stat 2.0 dataset.
+    """Export every published count as a JSON-stat 2.0 dataset (a cube with totals).
 
-    Dimensions periode, kjønn, hovedgruppe, tiltaksgruppe and tiltak, with labels.
+    Dimensions periode (role time), kjønn, hovedgruppe, tiltak (tiltaksgrupper with their
+    tiltak as category.child) and ContentsCode (role metric); ids are codes a rename never
+    changes, labels the published names; hidden counts are null with status `*`.
 
     Example: tiltak export --period 2014-03 --format json-stat -o 2014-03.json
     """
     dates = [periode(p) for p in periods or ()]
     emit(commands().export_to(dates, output_format, output, database_url))
+
+
+@app.command()
+def chart(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="The chart to write: FILE.svg or FILE.png."
+        ),
+    ],
+    table: Annotated[
+        Table | None,
+        typer.Option(
+            "--table",
+            "-t",
+            metavar="TABLE",
+            help="Whose rows make the lines, by view name or number (default tiltaksgrupper):"
+            " hovedgrupper with their total, tiltaksgrupper, or for tiltak_hovedgrupper the"
+            " group sums; a table by kjønn draws each gender apart.",
+        ),
+    ] = None,
+    kjonn: Annotated[
+        Kjonn | None,
+        typer.Option("--kjonn", "-k", help="One gender only (default: both summed)."),
+    ] = None,
+    first: Annotated[
+        str | None,
+        typer.Option("--from", metavar="YYYY-MM", help="First month (default: the first loaded)."),
+    ] = None,
+    last: Annotated[
+        str | None,
+        typer.Option("--to", metavar="YYYY-MM", help="Last month (default: the last loaded)."),
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Draw a published table's rows over months as a line chart (SVG or PNG, by extension).
+
+    Hidden counts break their line; months without figures are named under the title.
+
+    Example: tiltak chart --from 2014-03 --to 2016-02 -o tiltaksgrupper.png
+    """
+    typer.echo(
+        commands().chart_to(
+            output,
+            table,
+            kjonn,
+            periode(first) if first else None,
+            periode(last) if last else None,
+            database_url,
+        )
+    )
 
 
 @app.command()

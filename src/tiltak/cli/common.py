@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from importlib import metadata
@@ -38,6 +39,12 @@ DatabaseUrl = Annotated[
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+Json = Annotated[
+    bool,
+    typer.Option(
+        "--json", help="Print JSON for scripts: one object per line (errors still on stderr)."
+    ),
+]
 
 
 def _print_version(wanted: bool) -> None:
@@ -138,3 +145,9 @@ def emit(content: str | bytes | None) -> None:
     """Content for standard output (None: it went to a file)."""
     if content is not None:
         typer.echo(content, nl=False)
+
+
+def emit_records(records: Iterable[dict[str, Any]]) -> None:
+    """JSON lines: one compact object per line, so `jq` and line-based tools read them."""
+    for record in records:
+        typer.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))

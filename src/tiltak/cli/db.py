@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tiltak.cli.common import DatabaseUrl, commands, sub_app
+from tiltak.cli.common import DatabaseUrl, Json, commands, emit_records, sub_app
 
 db_app = sub_app(
     "Manage the database: schema migrations, the embedded server and BI access.\n\n"
@@ -43,12 +43,18 @@ def db_downgrade(
 
 
 @db_app.command("status")
-def db_status(database_url: DatabaseUrl = None) -> None:
+def db_status(database_url: DatabaseUrl = None, as_json: Json = False) -> None:
     """Show the schema revision of the database and of this installation.
 
-    Example: tiltak db status
+    --json prints {"database", "revision", "head", "up_to_date"}.
+
+    Example: tiltak db status --json
     """
-    typer.echo(commands().schema_status(database_url))
+    status = commands().schema_status(database_url)
+    if as_json:
+        emit_records([status.record()])
+    else:
+        typer.echo(status.describe())
 
 
 @db_app.command("url")

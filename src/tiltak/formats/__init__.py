@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 
 from tiltak.tables import Block
 
-Reads = Literal["tables", "cells"]
+Reads = Literal["tables", "cells", "cube"]
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,37 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Category:
+    """A category of one dimension of the cube: a code a rename never changes, the published
+    name, and its rank in published order."""
+
+    code: str
+    label: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class CubeCell:
+    """A cell of kjønn × hovedgruppe × tiltaksgruppe × tiltak, None in a dimension for its
+    total (a tiltak always within its tiltaksgruppe): every count the six tables print is
+    one. `antall` None: the report hid it."""
+
+    kjonn: Category | None
+    hovedgruppe: Category | None
+    tiltaksgruppe: Category | None
+    tiltak: Category | None
+    antall: int | None
+
+
+@dataclass(frozen=True)
 class MonthTables:
-    """A month as the views give it: the published tables' blocks, or the finest cells."""
+    """A month as the views give it: the published tables' blocks, the finest cells, or
+    the cube of every printed count."""
 
     periode: date
     blocks: tuple[Block, ...] = ()
     cells: tuple[Cell, ...] = ()
+    cube: tuple[CubeCell, ...] = ()
     loaded_at: datetime | None = None  # when the month's current report was loaded (UTC)
 
 
@@ -74,7 +99,7 @@ FORMATS: Mapping[str, FormatInfo] = {
         FormatInfo("csv", "csv"),
         FormatInfo("xlsx", "xlsx", binary=True),
         FormatInfo("html", "html"),
-        FormatInfo("json-stat", "jsonstat", reads="cells"),
+        FormatInfo("json-stat", "jsonstat", reads="cube"),
         FormatInfo("svg", "chart", function="render_svg"),
         FormatInfo("png", "chart", binary=True, function="render_png"),
     )
