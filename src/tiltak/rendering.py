@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from tiltak.errors import UsageError
 from tiltak.formats import Cell, MonthTables
-from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, TableSpec
+from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, MonthRange, TableSpec
 from tiltak.tables import Block, Row
 from tiltak.verification import loaded_periods
 
@@ -28,6 +28,49 @@ def select_tables(name: str | None) -> tuple[TableSpec, ...]:
         choices = ", ".join(s.view for s in TABLES)
         raise UsageError(f"unknown table {name!r}; choose one of: {choices} (or 1-6)")
     return (spec,)
+
+
+def months_in_range(connection: Connection, wanted: MonthRange) -> tuple[list[date], list[date]]:
+    """The loaded months in the range, and the months between its ends that are not loaded."""
+    loaded = loaded_periods(connection)
+    if not loaded:
+        raise UsageError("no report loaded: run `load-report FILE` first")
+    if wanted.first and wanted.last and wanted.first > wanted.last:
+        raise UsageError(f"--from {wanted.first:%Y-%m} is after --to {wanted.last:%Y-%m}")
+    first, last = wanted.first or loaded[0], wanted.last or loaded[-1]
+    chosen = [p for p in loaded if first <= p <= last]
+    if not chosen:
+        raise UsageError(f"no report loaded {wanted.describe()}: run `load-report FILE` first")
+    return chosen, [p for p in _months_between(first, last) if p not in set(chosen)]
+
+
+def _month_index(month: date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    indexes = range(_month_index(first), _month_index(last) + 1)
+    return [date(index // 12, index % 12 + 1, 1) for index in indexes]
+
+
+def describe_months(months: Sequence[date]) -> str:
+    """``'2014-05, 2014-07–2014-09'``: sorted months, runs of consecutive ones joined."""
+    runs: list[list[date]] = []
+    for month in sorted(months):
+        if runs and _month_index(month) == _month_index(runs[-1][-1]) + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(
+        f"{run[0]:%Y-%m}" + (f"–{run[-1]:%Y-%m}" if len(run) > 1 else "") for run in runs
+    )
+
+
+def fetch_months(
+    connection: Connection, periods: Iterable[date], specs: Sequence[TableSpec]
+) -> list[MonthTables]:
+    """The blocks of the given tables, month by month."""
+    return [MonthTables(p, tuple(fetch_blocks(connection, p, specs))) for p in periods]
 
 
 def fetch_blocks(connection: Connection, periode: date, specs: Iterable[TableSpec]) -> list[Block]:

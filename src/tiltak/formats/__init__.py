@@ -48,6 +48,10 @@ class RenderOptions:
     ranged: bool = False
     # Tables 5 and 6 paged as NAV pages them, at most this many rows a page (text only).
     page_rows: int | None = None
+    # CSV as Norwegian Excel opens it: UTF-8 with BOM, semicolons, CRLF line ends.
+    excel: bool = False
+    # The range's months with the tables its charts draw (formats with charts_over_range).
+    history: Sequence[MonthTables] = ()
     # Each dimension of the cells in published order (formats that read cells).
     categories: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
@@ -63,6 +67,8 @@ class FormatInfo:
     binary: bool = False
     reads: Reads = "tables"
     function: str = "render"  # for a module that writes several formats
+    # Over a range: given the last month's tables, and the range's chart tables as history.
+    charts_over_range: bool = False
 
 
 # The one place a format is registered.
@@ -73,7 +79,7 @@ FORMATS: Mapping[str, FormatInfo] = {
         FormatInfo("markdown", "markdown"),
         FormatInfo("csv", "csv"),
         FormatInfo("xlsx", "xlsx", binary=True),
-        FormatInfo("html", "html"),
+        FormatInfo("html", "html", charts_over_range=True),
         FormatInfo("json-stat", "jsonstat", reads="cells"),
         FormatInfo("svg", "chart", function="render_svg"),
         FormatInfo("png", "chart", binary=True, function="render_png"),
@@ -82,6 +88,8 @@ FORMATS: Mapping[str, FormatInfo] = {
 RENDER_FORMATS = ("text", "markdown", "csv", "xlsx", "html")
 EXPORT_FORMATS = ("json-stat",)
 CHART_FORMATS = ("svg", "png")
+# The tables a report over a range draws as charts, by view name.
+RANGE_CHART_TABLES = ("tiltaksgrupper", "hovedgrupper")
 
 
 def renderer(name: str) -> Renderer:
