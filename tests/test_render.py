@@ -279,3 +279,36 @@ def test_screenshot_script_renders_the_page_to_a_png(loaded: Cli, tmp_path: Path
     header = png.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", header[16:24]) == (800, 3000)
+
+
+@pytest.mark.required_in_ci
+@pytest.mark.skipif(
+    not any(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")),
+    reason="chromium is not installed (apt-get install -y chromium); CI installs it",
+)
+def test_screenshot_of_the_report_over_a_range_shows_its_charts(cli: Cli, tmp_path: Path) -> None:
+    from PIL import Image
+
+    reports = tmp_path / "reports"
+    assert cli.tiltak("synth", str(reports), "--months", "3").exit_code == 0
+    assert cli.load_report(*sorted(reports.glob("*.txt"))).exit_code == 0
+    page, png = tmp_path / "range.html", tmp_path / "range.png"
+    rendered = cli.tiltak("render", "--from", "2014-03", "-f", "html", "-o", str(page))
+    assert rendered.exit_code == 0, rendered.output
+    script = ROOT / "scripts" / "screenshot-html.sh"
+    done = subprocess.run(
+        [str(script), str(page), str(png), "900x1400"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # The first chart's lines are drawn in colour near the top of the page, where a page
+    # without charts would have only black text on white.
+    image = Image.open(png).convert("RGB")
+    assert image.size == (900, 1400)
+    top = image.crop((0, 300, 900, 900))
+    colours = top.getcolors(maxcolors=1 << 20) or []
+    coloured = sum(n for n, (r, g, b) in colours if max(r, g, b) - min(r, g, b) > 80)
+    assert coloured > 2000, coloured

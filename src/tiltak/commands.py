@@ -13,7 +13,14 @@ from sqlalchemy.engine import Connection
 
 from tiltak.database import open_database, psql_executable, psql_url, resolve_url, stop_embedded
 from tiltak.errors import RefusedReportsError, ReportError, UsageError
-from tiltak.formats import EXPORT_FORMATS, FORMATS, RENDER_FORMATS, MonthTables, RenderOptions
+from tiltak.formats import (
+    EXPORT_FORMATS,
+    FORMATS,
+    RANGE_CHART_TABLES,
+    RENDER_FORMATS,
+    MonthTables,
+    RenderOptions,
+)
 from tiltak.formats import renderer as format_renderer
 from tiltak.history import History, load_history
 from tiltak.loading import LoadResult, load_file
@@ -24,8 +31,15 @@ from tiltak.migrations import (
     head_revision,
     upgrade,
 )
+from tiltak.model import TABLES_BY_VIEW, MonthRange
 from tiltak.output import check_writable, choose_format, destination, write_file
-from tiltak.rendering import fetch_blocks, fetch_cube, select_tables
+from tiltak.rendering import (
+    describe_months,
+    fetch_cube,
+    fetch_months,
+    months_in_range,
+    select_tables,
+)
 from tiltak.verification import Verification, verify
 
 T = TypeVar("T")
@@ -145,32 +159,52 @@ def stop_embedded_server() -> str:
 
 
 def render_period(
-    periode: date,
+    months: date | MonthRange,
     table_name: str | None = None,
     output_format: str = "text",
     database_url: str | None = None,
+    *,
+    excel: bool = False,
+    on_note: Callable[[str], None] = lambda _note: None,
 ) -> str | bytes:
-    """The month's published tables, computed by the views, in the chosen format (xlsx: bytes)."""
+    """A month's (or a range's) published tables, computed by the views, in the chosen format.
+
+    Over a range, months not loaded are skipped and named through `on_note`.
+    """
     specs = select_tables(table_name)
-    database = open_database(database_url)
-    with database.begin() as connection:
-        # One snapshot for all tables, so a concurrent load is seen whole or not at all.
-        connection.execute(text("set transaction isolation level repeatable read, read only"))
-        ensure_schema_ready(connection, initialise=False)
-        blocks = fetch_blocks(connection, periode, specs)
-    if not blocks:
-        raise UsageError(f"no report loaded for {periode:%Y-%m}: run `load-report FILE` first")
-    return format_renderer(output_format)([MonthTables(periode, tuple(blocks))], RenderOptions())
+    with open_database(database_url).begin() as connection:
+        _read_only_snapshot(connection)
+        if isinstance(months, date):
+            chosen, ranged = [months], False
+        else:
+            chosen, missing = months_in_range(connection, months)
+            ranged = True
+            if missing:
+                on_note(f"Note: not loaded, skipped: {describe_months(missing)}")
+        info = FORMATS[output_format]
+        history: list[MonthTables] = []
+        if ranged and info.charts_over_range:
+            chart_specs = [TABLES_BY_VIEW[view] for view in RANGE_CHART_TABLES]
+            history = fetch_months(connection, chosen, chart_specs)
+            chosen = chosen[-1:]
+        read = [month for month in fetch_months(connection, chosen, specs) if month.blocks]
+    if not read:
+        what = f"{months:%Y-%m}" if isinstance(months, date) else months.describe()
+        raise UsageError(f"no report loaded for {what}: run `load-report FILE` first")
+    options = RenderOptions(ranged=ranged, excel=excel, history=history)
+    return format_renderer(output_format)(read, options)
 
 
 def render_to(
-    periode: date,
+    months: date | MonthRange,
     table_name: str | None,
     requested_format: str | None,
     output: Path | None,
     database_url: str | None = None,
     *,
     terminal: bool = False,
+    excel: bool = False,
+    on_note: Callable[[str], None] = lambda _note: None,
 ) -> str | bytes | None:
     """Render into `output` (None); for standard output (no -o, or `-o -`), the content.
 
@@ -180,8 +214,12 @@ def render_to(
     output_format = choose_format(requested_format, target, RENDER_FORMATS)
     if target is None and terminal and FORMATS[output_format].binary:
         raise UsageError(f"{output_format} is a binary format: write it with --output FILE")
+    if excel and output_format != "csv":
+        raise UsageError(f"--excel applies to csv, not to {output_format}")
     check_writable(target)
-    content = render_period(periode, table_name, output_format, database_url)
+    content = render_period(
+        months, table_name, output_format, database_url, excel=excel, on_note=on_note
+    )
     if target is None:
         return content
     write_file(content, target)

@@ -30,6 +30,19 @@ TableKind = Literal["hovedgrupper", "tiltaksgrupper", "tiltak"]
 
 
 @dataclass(frozen=True)
+class MonthRange:
+    """Months from `first` to `last`, both included; None: the first or last loaded month."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def describe(self) -> str:
+        first = f"{self.first:%Y-%m}" if self.first else "the first loaded month"
+        last = f"{self.last:%Y-%m}" if self.last else "the last loaded month"
+        return f"from {first} to {last}"
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """One of the six published tables."""
 

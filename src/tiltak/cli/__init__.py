@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -29,7 +30,8 @@ from tiltak.cli.common import (
     state,
 )
 from tiltak.cli.db import db_app
-from tiltak.model import TABLES
+from tiltak.errors import UsageError
+from tiltak.model import TABLES, MonthRange
 
 app = typer.Typer(
     name="tiltak",
@@ -148,11 +150,45 @@ Output = Annotated[
 ]
 
 
+OnePeriod = Annotated[
+    str | None,
+    typer.Option(
+        "--period", "-p", metavar="YYYY-MM", help="One month, YYYY-MM.", show_default=False
+    ),
+]
+RangeFrom = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="YYYY-MM",
+        help="First month of a range (instead of --period). Default with --to: the first"
+        " loaded month.",
+        show_default=False,
+    ),
+]
+RangeTo = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        metavar="YYYY-MM",
+        help="Last month of a range. Default with --from: the last loaded month.",
+        show_default=False,
+    ),
+]
+ForExcel = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="csv as Norwegian Excel opens it: UTF-8 with BOM, semicolons, CRLF.",
+    ),
+]
+
+
 @app.command()
 def render(
-    period: Annotated[
-        str, typer.Option("--period", "-p", metavar="YYYY-MM", help="Month, YYYY-MM.")
-    ],
+    period: OnePeriod = None,
+    first: RangeFrom = None,
+    last: RangeTo = None,
     table: Annotated[
         Table | None,
         typer.Option(
@@ -170,26 +206,45 @@ def render(
             "--format",
             "-f",
             help="text (the publication's layout, loadable again; the default), markdown,"
-            " csv (tidy), xlsx (a sheet per table) or html (a standalone page).",
+            " csv (tidy), xlsx (a sheet per table) or html (a standalone page). Over a"
+            " range: text and markdown give each month in turn, csv and xlsx carry a periode"
+            " column, html is one report of the last month's tables and the range's charts.",
             show_default=False,
         ),
     ] = None,
+    excel: ForExcel = False,
     output: Output = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Print a month's published tables, computed by the rapport views.
+    """Print a month's, or a range of months', published tables, computed by the rapport views.
+
+    Months of a range that are not loaded are skipped and named on standard error.
 
     Example: tiltak render --period 2014-03 --table hovedgrupper --format markdown
+
+    Example: tiltak render --from 2014-03 --to 2015-02 --format csv --excel -o tiltak.csv
     """
     rendered = commands().render_to(
-        periode(period),
+        months_chosen(period, first, last),
         table,
         output_format,
         output,
         database_url,
         terminal=sys.stdout.isatty(),
+        excel=excel,
+        on_note=lambda note: typer.echo(note, err=True),
     )
     emit(rendered)
+
+
+def months_chosen(period: str | None, first: str | None, last: str | None) -> date | MonthRange:
+    if period is not None and (first is not None or last is not None):
+        raise UsageError("give either --period or --from/--to, not both")
+    if period is not None:
+        return periode(period)
+    if first is None and last is None:
+        raise UsageError("give a month with --period YYYY-MM, or a range with --from/--to")
+    return MonthRange(periode(first) if first else None, periode(last) if last else None)
 
 
 Periods = Annotated[

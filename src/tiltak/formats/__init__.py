@@ -11,25 +11,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol
 
 from tiltak.tables import Block
 
-Reads = Literal["tables", "cells", "cube"]
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One row of rapport.deltakere: the finest published count."""
-
-    kjonn: str | None
-    hovedgruppe: str
-    tiltaksgruppe: str
-    tiltak: str
-    antall: int | None
-    prikket: bool
+Reads = Literal["tables", "cube"]
 
 
 @dataclass(frozen=True)
@@ -57,12 +45,11 @@ class CubeCell:
 
 @dataclass(frozen=True)
 class MonthTables:
-    """A month as the views give it: the published tables' blocks, the finest cells, or
-    the cube of every printed count."""
+    """A month as the views give it: the published tables' blocks, or the cube of every
+    printed count."""
 
     periode: date
     blocks: tuple[Block, ...] = ()
-    cells: tuple[Cell, ...] = ()
     cube: tuple[CubeCell, ...] = ()
     loaded_at: datetime | None = None  # when the month's current report was loaded (UTC)
 
@@ -73,8 +60,10 @@ class RenderOptions:
     ranged: bool = False
     # Tables 5 and 6 paged as NAV pages them, at most this many rows a page (text only).
     page_rows: int | None = None
-    # Each dimension of the cells in published order (formats that read cells).
-    categories: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # CSV as Norwegian Excel opens it: UTF-8 with BOM, semicolons, CRLF line ends.
+    excel: bool = False
+    # The range's months with the tables its charts draw (formats with charts_over_range).
+    history: Sequence[MonthTables] = ()
 
 
 class Renderer(Protocol):
@@ -88,6 +77,8 @@ class FormatInfo:
     binary: bool = False
     reads: Reads = "tables"
     function: str = "render"  # for a module that writes several formats
+    # Over a range: given the last month's tables, and the range's chart tables as history.
+    charts_over_range: bool = False
 
 
 # The one place a format is registered.
@@ -98,7 +89,7 @@ FORMATS: Mapping[str, FormatInfo] = {
         FormatInfo("markdown", "markdown"),
         FormatInfo("csv", "csv"),
         FormatInfo("xlsx", "xlsx", binary=True),
-        FormatInfo("html", "html"),
+        FormatInfo("html", "html", charts_over_range=True),
         FormatInfo("json-stat", "jsonstat", reads="cube"),
         FormatInfo("svg", "chart", function="render_svg"),
         FormatInfo("png", "chart", binary=True, function="render_png"),
@@ -107,6 +98,8 @@ FORMATS: Mapping[str, FormatInfo] = {
 RENDER_FORMATS = ("text", "markdown", "csv", "xlsx", "html")
 EXPORT_FORMATS = ("json-stat",)
 CHART_FORMATS = ("svg", "png")
+# The tables a report over a range draws as charts, by view name.
+RANGE_CHART_TABLES = ("tiltaksgrupper", "hovedgrupper")
 
 
 def renderer(name: str) -> Renderer:

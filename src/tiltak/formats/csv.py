@@ -3,6 +3,11 @@
 Counts the publication prints blank are 0, as the views give them; a hidden count is `*`;
 an unknown `endring_prosent` is an empty value. Over a range each line starts with its
 periode (YYYY-MM), so that the months stay apart in one long table.
+
+With `options.excel` the file is what Norwegian Excel opens by a double click: a UTF-8 byte
+order mark (else Excel reads Windows-1252 and garbles ø), semicolons (a Norwegian Excel
+separates fields by ';', as the comma is its decimal sign) and CRLF line ends. Every figure
+is a whole number, so none needs a decimal comma.
 """
 
 from __future__ import annotations
@@ -16,11 +21,16 @@ from tiltak.model import HIDDEN_SHOWN
 
 CSV_HEADER = ("table", "kjønn", "radnr", "rad", "column", "value")
 PERIODE_COLUMN = "periode"
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def render(months: Sequence[MonthTables], options: RenderOptions) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    if options.excel:
+        out.write(BYTE_ORDER_MARK)
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    else:
+        writer = csv.writer(out, lineterminator="\n")
     first: tuple[str, ...] = (PERIODE_COLUMN,) if options.ranged else ()
     writer.writerow((*first, *CSV_HEADER))
     for month in months:

@@ -6,6 +6,7 @@ negatives carry a true minus sign, as in typeset statistics; sum rows are bold.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 
@@ -13,6 +14,7 @@ from tiltak.formats import MonthTables, RenderOptions
 from tiltak.model import HIDDEN_LEGEND, HIDDEN_SHOWN, TITLE, TableSpec, format_periode
 from tiltak.tables import Block, Row
 
+LEGEND_ID = "tegnforklaring"
 THIN_SPACE = "\u2009"
 MINUS = "\u2212"
 SOURCE = (
@@ -48,6 +50,17 @@ tr.sum th, tr.sum td { font-weight: 700; }
 tbody tr.sum:not(:first-child) > * { border-top: 1px solid #8a8a8a; }
 tr.sum + tr > * { padding-top: .45rem; }
 td.prikket { color: #555; }
+nav { font-size: .95rem; margin: 0 0 2rem; }
+nav h2 { font-size: 1rem; margin: 0 0 .3rem; }
+nav ol { margin: 0; padding-left: 1.4rem; }
+nav a { color: #0b57a4; }
+h2.del { font-size: 1.25rem; margin: 2.5rem 0 1rem; }
+figure { margin: 0 0 2.25rem; }
+figure svg { display: block; width: 100%; height: auto; }
+figcaption { font-size: .85rem; color: #555; margin-top: .3rem; }
+footer h2 { font-size: 1rem; color: #1a1a1a; margin: 0 0 .3rem; }
+footer section p { margin: 0 0 .2rem; }
+footer section { margin: 0 0 1rem; }
 footer { font-size: .85rem; color: #555; border-top: 1px solid #ccc; padding-top: .5rem; }
 """
 
@@ -61,40 +74,108 @@ def format_figure(value: int | None) -> str:
 
 
 def render(months: Sequence[MonthTables], options: RenderOptions) -> str:
-    """One page: title, month, every block as a table, and the source line."""
+    """One report: title, contents, the charts of a range, the last month's tables, a legend
+    for blank and hidden cells, and the source."""
     periode, blocks = months[-1].periode, months[-1].blocks
-    month = format_periode(periode)
+    history = options.history if len(options.history) > 1 else ()
+    when = format_periode(periode)
+    if history:
+        when = f"{format_periode(history[0].periode)}–{when}"
+    specs = list(dict.fromkeys(block.table for block in blocks))
     parts = [
         "<!DOCTYPE html>",
         '<html lang="nb">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(TITLE)} – {escape(month)}</title>",
+        f"<title>{escape(TITLE)} – {escape(when)}</title>",
         f"<style>{_STYLE}</style>",
         "</head>",
         "<body>",
         "<header>",
         f"<h1>{escape(TITLE)}</h1>",
-        f'<p class="periode">{escape(month)}</p>',
+        f'<p class="periode">{escape(when)}</p>',
         "</header>",
+        _contents(history, specs),
         "<main>",
     ]
-    previous: int | None = None
-    for block in blocks:
-        if block.table.number != previous:
-            if previous is not None:
-                parts.append("</section>")
-            parts.append("<section>")
-            parts.append(f"<h2>Tabell {block.table.number}. {escape(block.table.heading)}</h2>")
-            previous = block.table.number
-        parts.append(_table(block))
-    if previous is not None:
+    if history:
+        parts += _charts(history)
+        parts.append(
+            f'<h2 class="del">Tabellene for {escape(format_periode(periode).lower())}</h2>'
+        )
+    for spec in specs:
+        parts.append(f'<section id="{_table_id(spec)}">')
+        parts.append(f"<h2>Tabell {spec.number}. {escape(spec.heading)}</h2>")
+        parts += [_table(block) for block in blocks if block.table == spec]
         parts.append("</section>")
-    hidden = any(_hidden(block.table, row) for block in blocks for row in block.rows)
-    legend = f"<p>{escape(HIDDEN_LEGEND)}</p>" if hidden else ""
-    parts += ["</main>", f"<footer>{legend}<p>{escape(SOURCE)}</p></footer>", "</body>", "</html>"]
+    parts += [
+        "</main>",
+        f"<footer>{_legend(specs)}<p>{escape(SOURCE)}</p></footer>",
+        "</body>",
+        "</html>",
+    ]
     return "\n".join(parts) + "\n"
+
+
+def _table_id(spec: TableSpec) -> str:
+    return f"tabell-{spec.number}"
+
+
+def _chart_id(spec: TableSpec) -> str:
+    return f"diagram-{spec.view}"
+
+
+def _contents(history: Sequence[MonthTables], specs: Sequence[TableSpec]) -> str:
+    charted = dict.fromkeys(block.table for month in history for block in month.blocks)
+    links = [(_chart_id(spec), f"Utvikling: {spec.heading}") for spec in charted]
+    links += [(_table_id(spec), f"Tabell {spec.number}. {spec.heading}") for spec in specs]
+    links.append((LEGEND_ID, "Tegnforklaring"))
+    items = "".join(f'<li><a href="#{target}">{escape(text)}</a></li>' for target, text in links)
+    return f'<nav aria-label="Innhold"><h2>Innhold</h2><ol>{items}</ol></nav>'
+
+
+def _charts(history: Sequence[MonthTables]) -> list[str]:
+    """A line chart per table of the history, as inline SVG."""
+    from tiltak.formats.chart import chart_title, format_range, render_chart, table_series
+
+    subtitle = format_range(history[0].periode, history[-1].periode)
+    parts = []
+    for spec in dict.fromkeys(block.table for month in history for block in month.blocks):
+        svg = render_chart(
+            table_series(history, spec), title=chart_title(spec), subtitle=subtitle, kind="svg"
+        )
+        parts += [
+            f'<figure id="{_chart_id(spec)}">',
+            _inline_svg(svg.decode("utf-8"), _chart_id(spec)),
+            f"<figcaption>{escape(spec.heading)}, {escape(subtitle)}: antall deltakere"
+            " per måned, en linje per rad i tabellen (summene utelatt).</figcaption>",
+            "</figure>",
+        ]
+    return parts
+
+
+_SVG_REFERENCES = re.compile(r'(\bid="|url\(#|href="#)')
+
+
+def _inline_svg(svg: str, prefix: str) -> str:
+    """The SVG element without its XML prolog, its ids prefixed so that two charts on one
+    page do not share an id (matplotlib numbers the elements of each chart alike)."""
+    element = svg[svg.index("<svg") :]
+    return _SVG_REFERENCES.sub(lambda match: f"{match.group(1)}{prefix}-", element)
+
+
+def _legend(specs: Sequence[TableSpec]) -> str:
+    entries = [HIDDEN_LEGEND]
+    if any(not spec.has_endring for spec in specs):
+        entries.append("Tom celle i tabell 5 og 6: ingen deltakere (0).")
+    if any(spec.has_endring for spec in specs):
+        entries.append(
+            "Tom celle under «Endring fra i fjor»: kan ikke beregnes, fordi tallet for samme"
+            " måned i fjor mangler eller er 0."
+        )
+    lines = "".join(f"<p>{escape(entry)}</p>" for entry in entries)
+    return f'<section id="{LEGEND_ID}"><h2>Tegnforklaring</h2>{lines}</section>'
 
 
 def _table(block: Block) -> str:
