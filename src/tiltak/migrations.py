@@ -61,9 +61,8 @@ def current_revision(connection: Connection) -> str | None:
     # see the table that one committed meanwhile.
     exists = connection.execute(
         text(
-            "select exists (select 1 from pg_catalog.pg_class as c"
-            " join pg_catalog.pg_namespace as n on n.oid = c.relnamespace"
-            " where c.relname = 'alembic_version' and n.nspname = current_schema())"
+            "select exists (select 1 from pg_catalog.pg_class"
+            " where relname = 'alembic_version' and pg_table_is_visible(oid))"
         )
     ).scalar()
     if not exists:
