@@ -148,7 +148,12 @@ select
     c.per_hovedgruppe,
     c.per_tiltaksgruppe,
     c.per_tiltak,
-    case when s.periode is null then c.antall else s.antall end as antall,
+    -- A cell with only last year's count (its tiltak ended) has none this month: 0, as printed.
+    case
+        when s.periode is not null then s.antall
+        when c.har_antall then c.antall
+        else 0
+    end as antall,
     c.har_antall or s.periode is not null as har_antall,
     c.fjor_hovedgruppe,
     c.fjor_tiltaksgruppe,

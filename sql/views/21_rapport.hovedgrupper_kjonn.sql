@@ -11,8 +11,7 @@ with published_rows as (
         hovedgruppe_rekkefolge,
         coalesce(hovedgruppe, 'I alt') as rad,
         not per_hovedgruppe as er_sum,
-        -- A row printed for last year's count alone (its tiltak ended) has none this month: 0.
-        case when har_antall then antall else 0 end as antall,
+        antall,
         fjor_hovedgruppe as fjor
     from tiltak.kube
     where per_kjonn and not per_tiltaksgruppe

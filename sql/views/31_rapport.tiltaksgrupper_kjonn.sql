@@ -12,8 +12,7 @@ with published_rows as (
         tiltaksgruppe_rekkefolge,
         coalesce(tiltaksgruppe, 'I alt ' || lower(kjonn)) as rad,
         not per_tiltaksgruppe as er_sum,
-        -- A row printed for last year's count alone (its tiltak ended) has none this month: 0.
-        case when har_antall then antall else 0 end as antall,
+        antall,
         fjor_tiltaksgruppe as fjor
     from tiltak.kube
     where per_kjonn and not per_hovedgruppe and not per_tiltak

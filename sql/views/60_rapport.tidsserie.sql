@@ -37,8 +37,7 @@ select
     coalesce(kjonn, 'I alt') as kjonn,
     coalesce(hovedgruppe, 'I alt') as hovedgruppe,
     tiltaksgruppe,
-    -- A group printed with only last year's count (its tiltak all ended) has no participants.
-    (case when har_antall then antall else 0 end)::integer as antall,
+    antall::integer as antall,
     -- Where the cube has a count, NULL means the publication hid it.
     coalesce(har_antall and antall is null, false) as prikket
 from cells
