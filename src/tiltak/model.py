@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 TITLE = "Deltakere i arbeidsrettede tiltak. Tiltak og kjønn. En måned"
@@ -154,7 +155,12 @@ class Catalog:
     tiltak_aliases: Mapping[str, str]  # every tiltak ever known, valid this month or not
 
     def group_of(self, tiltak: str) -> str | None:
-        return dict(self.tiltak).get(tiltak)
+        return self._groups.get(tiltak)
+
+    @cached_property
+    def _groups(self) -> Mapping[str, str]:
+        # Asked for every printed cell of a tiltak: ~1 000 times a report.
+        return dict(self.tiltak)
 
 
 # Where a count is hidden, the largest value each marker may stand for: NAV prints `*` for
