@@ -3,9 +3,9 @@
 A load keeps the figures as printed (tiltak.publisert_celle) beside the counts they were
 derived from; verifying compares every cell with what the views compute (set-based, all
 months at once: tiltak.comparison), so a changed count, view or hierarchy that no longer
-reproduces the publication is caught and named. It also
-notes where a month's Endring columns imply last year's counts that differ from the counts
-loaded for that earlier month: NAV revises old figures, so these are notes, not failures.
+reproduces the publication is caught and named. It also notes where a month's Endring
+columns imply last year's counts that differ from the counts loaded for that earlier month:
+NAV revises old figures, so these are notes, not failures (tiltak.verification_notes).
 """
 
 from __future__ import annotations
@@ -77,10 +77,10 @@ def loaded_periods(connection: Connection) -> list[date]:
     return [row.periode for row in rows]
 
 
-# Further checks over the requested months, each returning its mismatch lines (already
-# prefixed "Mismatch: "), run after the published cells are compared. The place for checks
-# that do not start from a published cell, e.g. stored precomputed rows against the views
-# that compute them.
+# Further checks over the requested months, run after the published cells are compared, in
+# the same snapshot; each returns its mismatch lines, prefixed MISMATCH ("Mismatch: "), and
+# any line fails the verification. The place for checks that do not start from a published
+# cell, e.g. stored precomputed rows against the views that compute them.
 Check = Callable[[psycopg.Connection[Any], Sequence[date]], list[str]]
 EXTRA_CHECKS: list[Check] = []
 
@@ -95,7 +95,8 @@ def verify(
             "select periode from tiltak.innlesing where erstattet is null order by periode"
         )
     ]
-    missing = [p for p in periods or () if p not in set(loaded)]
+    loaded_set = set(loaded)
+    missing = [p for p in periods or () if p not in loaded_set]
     if missing:
         months = ", ".join(f"{p:%Y-%m}" for p in missing)
         raise UsageError(f"no report loaded for {months}")
