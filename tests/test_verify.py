@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
 from conftest import EXAMPLE, Cli
 from published import number, read_publication
+from tiltak import verification
 
 SUMMARY = re.compile(
     r"^(?P<periods>\d+) period\(s\) \((?P<months>[^)]*)\), (?P<cells>\d+) published cells checked"
@@ -234,3 +239,142 @@ def test_periods_lists_every_load_current_and_replaced(
         assert line.split()[-2:] == [filnavn, sha256]
     assert [r[1] for r in loads] == ["2013-03.txt", "2013-03-revised.txt", "2014-03.txt"]
     assert lines[-1] == "2 month(s) loaded, 11 missing, 3 load(s)"
+
+
+@pytest.fixture
+def three_months(cli: Cli, tmp_path: Path) -> Cli:
+    """Three generated months, 2014-03 to 2014-05, loaded."""
+    reports = tmp_path / "reports"
+    assert cli.tiltak("synth", str(reports), "--months", "3").exit_code == 0
+    result = cli.load_report(*sorted(reports.glob("*.txt")))
+    assert result.exit_code == 0, result.output
+    return cli
+
+
+def published_cell(
+    db_url: str, periode: str, tabell: int, rad: str, kolonne: str, kjonn: str | None = None
+) -> tuple[str, int, int]:
+    """(file name, line, value) of one stored published cell of a month's current load."""
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "select i.filnavn, p.linje, p.verdi from tiltak.publisert_celle as p"
+            " join tiltak.innlesing as i using (innlesing_id)"
+            " left join tiltak.kjonn as k using (kjonn_id)"
+            " where i.periode = %s and i.erstattet is null and p.tabell = %s and p.rad = %s"
+            " and p.kolonne = %s and k.navn is not distinct from %s",
+            (periode, tabell, rad, kolonne, kjonn),
+        ).fetchone()
+    assert row is not None
+    return row
+
+
+def test_a_corrupted_figure_in_one_of_several_months_is_reported_once(
+    three_months: Cli, db_url: str
+) -> None:
+    filnavn, linje, verdi = published_cell(db_url, "2014-04-01", 4, "Opplæring", "antall", "Menn")
+    with psycopg.connect(db_url) as conn:
+        changed = conn.execute(
+            "update tiltak.publisert_celle as p set verdi = verdi + 1"
+            " from tiltak.innlesing as i"
+            " where i.innlesing_id = p.innlesing_id and i.periode = '2014-04-01'"
+            " and i.erstattet is null and p.linje = %s and p.kolonne = 'antall'",
+            (linje,),
+        ).rowcount
+    assert changed == 1
+    result = three_months.tiltak("verify")
+    assert result.exit_code == 1
+    mismatches = [line for line in result.stdout.splitlines() if line.startswith("Mismatch")]
+    assert mismatches == [
+        f"Mismatch: 2014-04 table 4 Menn row 'Opplæring' column antall ({filnavn} line {linje}):"
+        f" published {verdi + 1}, views {verdi}"
+    ]
+    found = summary(result.stdout)
+    assert (found["periods"], found["months"], found["mismatches"]) == (
+        "3", "2014-03, 2014-04, 2014-05", "1",
+    )  # fmt: skip
+    # The other months alone are whole; the corrupted one alone fails with the same line.
+    assert three_months.tiltak("verify", "-p", "2014-03", "-p", "2014-05").exit_code == 0
+    alone = three_months.tiltak("verify", "--period", "2014-04")
+    assert alone.exit_code == 1
+    assert [line for line in alone.stdout.splitlines() if line.startswith("Mismatch")] == (
+        mismatches
+    )
+
+
+def test_many_mismatches_in_several_months_are_all_reported_in_month_order(
+    three_months: Cli, db_url: str
+) -> None:
+    with psycopg.connect(db_url) as conn:
+        # Every figure of table 1 in March and May off by one.
+        figures = conn.execute(
+            "update tiltak.publisert_celle as p set verdi = verdi + 1"
+            " from tiltak.innlesing as i"
+            " where i.innlesing_id = p.innlesing_id and i.erstattet is null"
+            " and i.periode in ('2014-03-01', '2014-05-01') and p.tabell = 1"
+            " and p.verdi is not null"
+        ).rowcount
+        # April: table 3's total row published as a row the views do not have.
+        renamed = conn.execute(
+            "update tiltak.publisert_celle as p set rad = 'Ingen slik rad'"
+            " from tiltak.innlesing as i"
+            " where i.innlesing_id = p.innlesing_id and i.erstattet is null"
+            " and i.periode = '2014-04-01' and p.tabell = 3 and p.rad = 'I alt'"
+        ).rowcount
+    assert figures > 6 and renamed == 3
+    result = three_months.tiltak("verify", "--json")
+    assert result.exit_code == 1
+    record = json.loads(result.stdout)
+    mismatches: list[str] = record["mismatches"]
+    months = [line[:7] for line in mismatches]
+    assert months == sorted(months)
+    table_1 = [m for m in mismatches if re.match(r"2014-0[35] table 1 row '[^']+' column \w+ ", m)]
+    assert len(table_1) == figures
+    assert all(re.search(r": published (-?\d+), views (-?\d+)$", m) for m in table_1)
+    for line in table_1:
+        published, views = re.findall(r"-?\d+", line.rsplit(": ", 1)[1])
+        assert int(published) == int(views) + 1
+    april = [m for m in mismatches if m.startswith("2014-04")]
+    assert [m.split(": ", 1)[0].split(" (")[0] for m in april] == [
+        "2014-04 table 3 row 'Ingen slik rad' column antall",
+        "2014-04 table 3 row 'Ingen slik rad' column endring_antall",
+        "2014-04 table 3 row 'Ingen slik rad' column endring_prosent",
+        "2014-04 table 3 row 'I alt'",
+    ]
+    assert all(m.endswith("no such view row") for m in april[:3])
+    assert april[3].endswith("in the views but not in the published report")
+    assert len(mismatches) == figures + 4
+
+
+def test_an_extra_check_runs_in_the_snapshot_and_its_mismatches_fail_verify(
+    three_months: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook for checks beyond the published cells (tiltak.verification.EXTRA_CHECKS)."""
+
+    def months_without_total(
+        connection: psycopg.Connection[Any], periods: Sequence[date]
+    ) -> list[str]:
+        # A real check over the requested months: table 1 has its total row in each.
+        with_total = {
+            periode
+            for (periode,) in connection.execute(
+                "select periode from rapport.hovedgrupper where rad = 'I alt'"
+                " and periode = any(%s)",
+                (list(periods),),
+            )
+        }
+        checked.append(list(periods))
+        return [
+            f"Mismatch: {p:%Y-%m} table 1 has no total row" for p in periods if p not in with_total
+        ]
+
+    checked: list[list[date]] = []
+    monkeypatch.setattr(verification, "EXTRA_CHECKS", [months_without_total])
+    assert three_months.tiltak("verify", "--period", "2014-04").exit_code == 0
+    assert checked == [[date(2014, 4, 1)]]
+    monkeypatch.setattr(
+        verification, "EXTRA_CHECKS", [lambda _c, periods: [f"Mismatch: {len(periods)} months"]]
+    )
+    result = three_months.tiltak("verify")
+    assert result.exit_code == 1
+    assert "Mismatch: 3 months" in result.stdout.splitlines()
+    assert summary(result.stdout)["mismatches"] == "1"

@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from tiltak.database import open_database, psql_executable, psql_url, resolve_url, stop_embedded
+from tiltak.database import (
+    driver_connection,
+    open_database,
+    psql_executable,
+    psql_url,
+    resolve_url,
+    stop_embedded,
+)
 from tiltak.errors import RefusedReportsError, ReportError, UsageError
 from tiltak.formats import (
     EXPORT_FORMATS,
@@ -280,7 +287,7 @@ def verify_periods(periods: Sequence[date] = (), database_url: str | None = None
     """Every stored published cell of the given months (default: all) against the views."""
     with open_database(database_url).begin() as connection:
         _read_only_snapshot(connection)
-        return verify(connection, periods or None)
+        return verify(driver_connection(connection), periods or None)
 
 
 def period_history(database_url: str | None = None) -> History:
