@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import column, select, table, text
-from sqlalchemy.engine import Connection, Row
+from psycopg import sql
+from psycopg.rows import dict_row
 
 from tiltak.catalog import load_catalog
+from tiltak.database import Connection
 from tiltak.errors import UsageError, VerificationError
 from tiltak.hidden import PublishedCell, check_hidden
 from tiltak.model import TABLES, Hidden, TableSpec
@@ -79,7 +80,7 @@ class Verification:
 
 def loaded_periods(connection: Connection) -> list[date]:
     rows = connection.execute(
-        text("select periode from tiltak.innlesing where erstattet is null order by periode")
+        "select periode from tiltak.innlesing where erstattet is null order by periode"
     )
     return [row.periode for row in rows]
 
@@ -103,11 +104,11 @@ def _view_rows(
 ) -> dict[ViewKey, tuple[int, dict[str, int | None]]]:
     """(table, kjønn, rad) → (radnr, {view column: value}) for one table and month."""
     names = ["radnr", "rad", *spec.view_columns] + (["kjonn"] if spec.by_kjonn else [])
-    view = table(spec.view, *(column(n) for n in ["periode", *names]), schema="rapport")
-    query = select(*(view.c[n] for n in names)).where(view.c.periode == periode)
+    query = sql.SQL("select {} from {} where periode = %(periode)s").format(
+        sql.SQL(", ").join(map(sql.Identifier, names)), sql.Identifier("rapport", spec.view)
+    )
     found = {}
-    for row in connection.execute(query):
-        values = row._mapping
+    for values in connection.cursor(row_factory=dict_row).execute(query, {"periode": periode}):
         kjonn = values["kjonn"] if spec.by_kjonn else None
         found[spec.number, kjonn, values["rad"]] = (
             values["radnr"],
@@ -116,13 +117,13 @@ def _view_rows(
     return found
 
 
-_PUBLISHED = text(
+_PUBLISHED = (
     "select p.tabell, k.navn as kjonn, p.radnr, p.rad, p.linje, p.kolonne, p.verdi, p.merke,"
     " i.filnavn"
     " from tiltak.publisert_celle as p"
     " join tiltak.innlesing as i on i.innlesing_id = p.innlesing_id"
     " left join tiltak.kjonn as k on k.kjonn_id = p.kjonn_id"
-    " where i.periode = :periode and i.erstattet is null"
+    " where i.periode = %(periode)s and i.erstattet is null"
     " order by p.tabell, k.rekkefolge nulls first, p.radnr, p.linje, p.kolonne"
 )
 
@@ -132,7 +133,7 @@ def _verify_period(connection: Connection, periode: date, result: Verification) 
     for spec in TABLES:
         views.update(_view_rows(connection, periode, spec))
     published_rows: set[ViewKey] = set()
-    cells = connection.execute(_PUBLISHED, {"periode": periode}).all()
+    cells = connection.execute(_PUBLISHED, {"periode": periode}).fetchall()
     for cell in cells:
         key: ViewKey = (cell.tabell, cell.kjonn, cell.rad)
         published_rows.add(key)
@@ -167,9 +168,7 @@ def _verify_period(connection: Connection, periode: date, result: Verification) 
         result.notes += _recoverable_notes(connection, periode, cells)
 
 
-def _recoverable_notes(
-    connection: Connection, periode: date, cells: Sequence[Row[Any]]
-) -> list[str]:
+def _recoverable_notes(connection: Connection, periode: date, cells: Sequence[Any]) -> list[str]:
     """One `Note: ` line per hidden cell the stored published sums determine."""
     catalog, _ids = load_catalog(connection, periode)
     group_sums = {group_sum_label(g): g for g in catalog.tiltaksgrupper}
@@ -209,8 +208,7 @@ def _row_key(spec: TableSpec, radnr: int, rad: str, group_sums: dict[str, str]) 
 # Last year's counts as month M's report implies them, beside the counts loaded for M - 12
 # (summed to the same category; tiltaksgrupper as the tiltak were grouped in M - 12).
 # Both months are bound as constants, so each side is one index range of its table.
-_REVISIONS = text(
-    """
+_REVISIONS = """
     with implied as (
         select 1 as nivaa, 'hovedgruppe' as kategori, h.navn, h.rekkefolge, f.kjonn_id,
             f.antall, coalesce(loaded.antall, 0) as lastet
@@ -219,10 +217,10 @@ _REVISIONS = text(
         left join (
             select hovedgruppe_id, kjonn_id, sum(antall) as antall
             from tiltak.antall
-            where periode = :earlier
+            where periode = %(earlier)s
             group by hovedgruppe_id, kjonn_id
         ) as loaded on loaded.hovedgruppe_id = f.hovedgruppe_id and loaded.kjonn_id = f.kjonn_id
-        where f.periode = :periode
+        where f.periode = %(periode)s
         union all
         select 2, 'tiltaksgruppe', g.navn, g.rekkefolge, f.kjonn_id,
             f.antall, coalesce(loaded.antall, 0)
@@ -231,22 +229,21 @@ _REVISIONS = text(
         left join (
             select tiltaksgruppe_id, kjonn_id, sum(antall) as antall
             from tiltak.celle
-            where periode = :earlier
+            where periode = %(earlier)s
             group by tiltaksgruppe_id, kjonn_id
         ) as loaded
             on loaded.tiltaksgruppe_id = f.tiltaksgruppe_id and loaded.kjonn_id = f.kjonn_id
-        where f.periode = :periode
+        where f.periode = %(periode)s
     )
     select i.kategori, i.navn, k.navn as kjonn, i.antall, i.lastet
     from implied as i
     join tiltak.kjonn as k on k.kjonn_id = i.kjonn_id
     where i.antall <> i.lastet
         and exists (
-            select 1 from tiltak.innlesing where periode = :earlier and erstattet is null
+            select 1 from tiltak.innlesing where periode = %(earlier)s and erstattet is null
         )
     order by i.nivaa, i.rekkefolge, k.rekkefolge
     """
-)
 
 
 def revision_notes(connection: Connection, periode: date) -> list[str]:
