@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections import namedtuple
 import stat
 import tempfile
 import warnings
+from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -196,6 +196,9 @@ def _running_embedded_url() -> str | None:
         return None
     port, socket_dir, host = (lines[i].strip() for i in (3, 4, 5))
     if socket_dir:
+        # A server that died with its pid taken by another postgres has no socket here.
+        if not (Path(socket_dir) / f".s.PGSQL.{port}").exists():
+            return None
         return f"postgresql://postgres:@/{EMBEDDED_DATABASE}?host={socket_dir}"
     if host and port:
         return f"postgresql://postgres:@{host}:{port}/{EMBEDDED_DATABASE}"
@@ -301,8 +304,8 @@ class Database:
         # ones are savepoints); nothing runs outside one.
         try:
             connection = self._open()
-        except psycopg.errors.InvalidCatalogName:
-            if not self.embedded:
+        except psycopg.OperationalError as exc:
+            if not (self.embedded and _MISSING_DATABASE.search(str(exc))):
                 raise
             embedded_url()  # creates the database; the server is the one already running
             connection = self._open()
