@@ -34,9 +34,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from tiltak.database import open_database
+    from tiltak.database import open_database, sqlalchemy_connection
 
-    with open_database(None).begin() as connection:
+    with open_database(None).begin() as raw, sqlalchemy_connection(raw) as connection:
         _run(connection)
 
 

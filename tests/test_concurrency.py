@@ -11,7 +11,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import text
 
 from mutations import (
     ORIGINAL,
@@ -171,7 +170,7 @@ def test_render_sees_a_month_whole_while_a_load_replaces_it(db_url: str, tmp_pat
         # Hold the reader after it has taken its snapshot (checking the schema's revision):
         # it waits for this lock at its first table, as every view reads the cube and the cube
         # reads tiltak.fjorar_tiltaksgruppe ...
-        connection.execute(text("lock table tiltak.fjorar_tiltaksgruppe in access exclusive mode"))
+        connection.execute("lock table tiltak.fjorar_tiltaksgruppe in access exclusive mode")
         reader = spawn("tiltak", "render", "--period", "2014-03", url=db_url, name=NAME)
         with psycopg.connect(db_url, autocommit=True) as monitor:
             wait_until(_all_wait(monitor, [reader]), "the reader waits")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
-from tiltak.database import driver_connection
+from tiltak.database import Connection
 from tiltak.errors import DatabaseError, UsageError
 from tiltak.migrations import READER_ROLE
 
@@ -19,7 +17,7 @@ _CREATE_HINT = (
 
 # What a role can do beyond rapport_leser, each as a reason to refuse it: a BI login with any
 # of these could read the base tables or change the data, whatever it is granted.
-_POWERS = text("""
+_POWERS = """
     select r.rolsuper as superuser,
            (select string_agg(n.nspname, ', ' order by n.nspname) from pg_namespace n
              where n.nspname in ('tiltak', 'rapport')
@@ -33,13 +31,14 @@ _POWERS = text("""
            (select string_agg(p.rolname, ', ' order by p.rolname) from pg_roles p
              where p.rolname in ('pg_read_all_data', 'pg_write_all_data')
                and pg_has_role(r.oid, p.oid, 'MEMBER')) as all_data
-      from pg_roles r where r.rolname = :role
-""")
+      from pg_roles r where r.rolname = %(role)s
+"""
 
 
 def _refuse_powerful_role(connection: Connection, login_role: str) -> None:
     """Refuse a role that could do more than read the views: the command promises that."""
-    powers = connection.execute(_POWERS, {"role": login_role}).one()
+    powers = connection.execute(_POWERS, {"role": login_role}).fetchone()
+    assert powers is not None  # the caller found the role
     reason = None
     if powers.superuser:
         reason = "it is a superuser, which reads and changes everything"
@@ -67,7 +66,7 @@ def grant_reader(connection: Connection, login_role: str) -> str:
     roles = {
         row.rolname: row.rolcanlogin
         for row in connection.execute(
-            text("select rolname, rolcanlogin from pg_roles where rolname in (:reader, :login)"),
+            "select rolname, rolcanlogin from pg_roles where rolname in (%(reader)s, %(login)s)",
             {"reader": READER_ROLE, "login": login_role},
         )
     }
@@ -81,15 +80,16 @@ def grant_reader(connection: Connection, login_role: str) -> str:
     if login_role == READER_ROLE:
         raise UsageError(f"give the name of a login role, not {READER_ROLE} itself")
     _refuse_powerful_role(connection, login_role)
-    raw = driver_connection(connection)
     reader, login = sql.Identifier(READER_ROLE), sql.Identifier(login_role)
     try:
-        raw.execute(sql.SQL("grant usage on schema rapport to {}").format(reader))
-        raw.execute(sql.SQL("grant select on all tables in schema rapport to {}").format(reader))
-        raw.execute(
+        connection.execute(sql.SQL("grant usage on schema rapport to {}").format(reader))
+        connection.execute(
+            sql.SQL("grant select on all tables in schema rapport to {}").format(reader)
+        )
+        connection.execute(
             sql.SQL("grant execute on all functions in schema rapport to {}").format(reader)
         )
-        raw.execute(sql.SQL("grant {} to {}").format(reader, login))
+        connection.execute(sql.SQL("grant {} to {}").format(reader, login))
     except psycopg.errors.InsufficientPrivilege as exc:
         first = str(exc).splitlines()[0]
         raise DatabaseError(

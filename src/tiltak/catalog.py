@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
+from tiltak.database import Connection
 from tiltak.model import Catalog, normalize_label
 
 Ids = dict[tuple[str, str], int]  # (kind, canonical name) -> id; kinds as the table names
@@ -16,7 +14,7 @@ def load_catalog(connection: Connection, periode: date) -> tuple[Catalog, Ids]:
     """The hierarchy valid in `periode`, every alias ever known, and the ids behind the names."""
 
     def rows(sql: str) -> list[tuple[object, ...]]:
-        return [tuple(r) for r in connection.execute(text(sql), {"periode": periode})]
+        return [tuple(r) for r in connection.execute(sql, {"periode": periode})]
 
     ids: Ids = {}
     for kind in ("kjonn", "hovedgruppe", "tiltaksgruppe", "tiltak"):
@@ -29,7 +27,8 @@ def load_catalog(connection: Connection, periode: date) -> tuple[Catalog, Ids]:
         from tiltak.tiltak as t
         join tiltak.tiltak_medlemskap as m on m.tiltak_id = t.tiltak_id
         join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = m.tiltaksgruppe_id
-        where m.gyldig_fra <= :periode and (m.gyldig_til is null or :periode < m.gyldig_til)
+        where m.gyldig_fra <= %(periode)s
+          and (m.gyldig_til is null or %(periode)s < m.gyldig_til)
         order by t.rekkefolge
         """
     )
@@ -60,4 +59,4 @@ def _id_rows(connection: Connection, kind: str) -> list[tuple[object, object]]:
         "tiltaksgruppe": "select navn, tiltaksgruppe_id from tiltak.tiltaksgruppe",
         "tiltak": "select navn, tiltak_id from tiltak.tiltak",
     }
-    return [(r[0], r[1]) for r in connection.execute(text(queries[kind]))]
+    return [(r[0], r[1]) for r in connection.execute(queries[kind])]

@@ -20,10 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
 from tiltak.catalog import load_catalog
+from tiltak.database import Connection
 from tiltak.errors import Problem, ReportError
 from tiltak.model import KJONN, Catalog, normalize_label
 from tiltak.parsing import ParsedReport, ParsedRow
@@ -91,17 +89,15 @@ class _Orders:
     @classmethod
     def read(cls, connection: Connection) -> _Orders:
         def pairs(sql: str) -> dict[str, int]:
-            return {str(n): int(r) for n, r in connection.execute(text(sql))}
+            return {str(n): int(r) for n, r in connection.execute(sql)}
 
         memberships: dict[str, list[tuple[date, date | None, str]]] = {}
         for name, start, until, group in connection.execute(
-            text(
-                "select t.navn, m.gyldig_fra, m.gyldig_til, g.navn"
-                " from tiltak.tiltak_medlemskap as m"
-                " join tiltak.tiltak as t using (tiltak_id)"
-                " join tiltak.tiltaksgruppe as g using (tiltaksgruppe_id)"
-                " order by t.navn, m.gyldig_fra"
-            )
+            "select t.navn, m.gyldig_fra, m.gyldig_til, g.navn"
+            " from tiltak.tiltak_medlemskap as m"
+            " join tiltak.tiltak as t using (tiltak_id)"
+            " join tiltak.tiltaksgruppe as g using (tiltaksgruppe_id)"
+            " order by t.navn, m.gyldig_fra"
         ):
             memberships.setdefault(name, []).append((start, until, group))
         return cls(
@@ -317,13 +313,11 @@ def _loaded_months(
 ) -> list[date]:
     """Loaded months in [since, until) with counts of `tiltak`."""
     rows = connection.execute(
-        text(
-            "select distinct a.periode from tiltak.antall as a"
-            " join tiltak.tiltak as t using (tiltak_id)"
-            " where t.navn = :navn and a.periode >= :since"
-            " and (cast(:until as date) is null or a.periode < :until)"
-            " order by a.periode"
-        ),
+        "select distinct a.periode from tiltak.antall as a"
+        " join tiltak.tiltak as t using (tiltak_id)"
+        " where t.navn = %(navn)s and a.periode >= %(since)s"
+        " and (cast(%(until)s as date) is null or a.periode < %(until)s)"
+        " order by a.periode",
         {"navn": tiltak, "since": since, "until": until},
     )
     return [r[0] for r in rows]

@@ -8,11 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
 from tiltak.database import (
-    driver_connection,
+    Connection,
     open_database,
     psql_executable,
     psql_url,
@@ -73,11 +70,11 @@ def load_reports(
     results: list[LoadResult] = []
     refused: list[ReportError] = []
     with open_database(database_url).connect() as connection:
-        with connection.begin():
+        with connection.transaction():
             ensure_schema_ready(connection, initialise=True)
         for path in progress(paths):
             try:
-                with connection.begin():
+                with connection.transaction():
                     result = load_file(connection, path)
             except ReportError as error:
                 refused.append(error)
@@ -279,7 +276,7 @@ def chart_to(
 
 def _read_only_snapshot(connection: Connection) -> None:
     # One snapshot for a whole command, so a concurrent load is seen whole or not at all.
-    connection.execute(text("set transaction isolation level repeatable read, read only"))
+    connection.execute("set transaction isolation level repeatable read, read only")
     ensure_schema_ready(connection, initialise=False)
 
 
@@ -287,7 +284,7 @@ def verify_periods(periods: Sequence[date] = (), database_url: str | None = None
     """Every stored published cell of the given months (default: all) against the views."""
     with open_database(database_url).begin() as connection:
         _read_only_snapshot(connection)
-        return verify(driver_connection(connection), periods or None)
+        return verify(connection, periods or None)
 
 
 def period_history(database_url: str | None = None) -> History:

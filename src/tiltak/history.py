@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from tiltak.database import Connection
 
 Shape = Literal["full", "partial"]
 Record = dict[str, Any]
 
 # Both subqueries are one range of publisert_celle's primary key (innlesing_id first).
-_LOADS = text(
-    """
+_LOADS = """
     select i.periode, i.filnavn, i.sha256, i.innlest, i.erstattet,
         exists (
             select 1 from tiltak.publisert_celle as p
@@ -33,8 +31,7 @@ _LOADS = text(
         ) as hidden_cells
     from tiltak.innlesing as i
     order by i.periode, i.innlest, i.innlesing_id
-    """
-)
+"""
 _TIME = "%Y-%m-%d %H:%M:%S%z"
 
 

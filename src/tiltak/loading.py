@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import psycopg
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from tiltak.catalog import Ids, load_catalog
-from tiltak.database import driver_connection
+from tiltak.database import Connection
 from tiltak.errors import Problem, ReportError
 from tiltak.model import Hidden
 from tiltak.parsing import ParsedReport, read_report
@@ -53,16 +51,14 @@ def load_file(connection: Connection, path: Path) -> LoadResult:
     report = read_report(path)
     # Serialise loads of one month: the second waits, then sees the first's result.
     connection.execute(
-        text("select pg_advisory_xact_lock(hashtext('tiltak.load'), :month)"),
+        "select pg_advisory_xact_lock(hashtext('tiltak.load'), %(month)s)",
         {"month": report.periode.year * 12 + report.periode.month},
     )
     current = connection.execute(
-        text(
-            "select innlesing_id, sha256, filnavn from tiltak.innlesing"
-            " where periode = :periode and erstattet is null"
-        ),
+        "select innlesing_id, sha256, filnavn from tiltak.innlesing"
+        " where periode = %(periode)s and erstattet is null",
         {"periode": report.periode},
-    ).first()
+    ).fetchone()
     if current is not None and current.sha256 == report.sha256:
         return LoadResult(str(path), report.periode, "unchanged", 0)
     catalog, ids = load_catalog(connection, report.periode)
@@ -89,11 +85,10 @@ def load_file(connection: Connection, path: Path) -> LoadResult:
 
 def _write(connection: Connection, valid: ValidReport, ids: Ids) -> None:
     load_id = _insert_load(connection, valid.report)
-    raw = driver_connection(connection)
-    _copy_counts(raw, valid, ids, load_id)
-    _insert_sums(raw, valid, ids, load_id)
-    _insert_last_year(raw, valid, ids, load_id)
-    _copy_published_cells(raw, valid, ids, load_id)
+    _copy_counts(connection, valid, ids, load_id)
+    _insert_sums(connection, valid, ids, load_id)
+    _insert_last_year(connection, valid, ids, load_id)
+    _copy_published_cells(connection, valid, ids, load_id)
 
 
 Figures = tuple[frozenset[tuple[Any, ...]], ...]
@@ -127,28 +122,28 @@ def _stored_figures(connection: Connection, periode: date, load_id: int) -> Figu
 
     def rows(query: str) -> frozenset[tuple[Any, ...]]:
         params = {"periode": periode, "load": load_id}
-        return frozenset(tuple(row) for row in connection.execute(text(query), params))
+        return frozenset(tuple(row) for row in connection.execute(query, params))
 
     return (
         rows(
             "select tiltak_id, hovedgruppe_id, kjonn_id, antall from tiltak.antall"
-            " where periode = :periode"
+            " where periode = %(periode)s"
         ),
         rows(
             "select hovedgruppe_id, kjonn_id, antall from tiltak.fjorar_hovedgruppe"
-            " where periode = :periode"
+            " where periode = %(periode)s"
         ),
         rows(
             "select tiltaksgruppe_id, kjonn_id, antall from tiltak.fjorar_tiltaksgruppe"
-            " where periode = :periode"
+            " where periode = %(periode)s"
         ),
         rows(
             "select kolonne, tabell, kjonn_id, radnr, rad, verdi, merke from tiltak.publisert_celle"
-            " where innlesing_id = :load"
+            " where innlesing_id = %(load)s"
         ),
         rows(
             "select kjonn_id, hovedgruppe_id, tiltaksgruppe_id, tiltak_id, antall"
-            " from tiltak.antall_sum where periode = :periode"
+            " from tiltak.antall_sum where periode = %(periode)s"
         ),
     )
 
@@ -157,39 +152,37 @@ def _retire(connection: Connection, periode: date) -> None:
     """Mark the month's current load replaced and drop its figures (the load row stays)."""
     params = {"periode": periode}
     connection.execute(
-        text(
-            # The clock, not now(): a load that waited for the month's lock started before
-            # the load it replaces was stamped, and `erstattet >= innlest` must hold.
-            "update tiltak.innlesing set erstattet = clock_timestamp()"
-            " where periode = :periode and erstattet is null"
-        ),
+        # The clock, not now(): a load that waited for the month's lock started before
+        # the load it replaces was stamped, and `erstattet >= innlest` must hold.
+        "update tiltak.innlesing set erstattet = clock_timestamp()"
+        " where periode = %(periode)s and erstattet is null",
         params,
     )
     for statement in _DELETE_MONTH:
-        connection.execute(text(statement), params)
+        connection.execute(statement, params)
 
 
 _DELETE_MONTH = (
-    "delete from tiltak.antall where periode = :periode",
-    "delete from tiltak.antall_sum where periode = :periode",
-    "delete from tiltak.fjorar_hovedgruppe where periode = :periode",
-    "delete from tiltak.fjorar_tiltaksgruppe where periode = :periode",
+    "delete from tiltak.antall where periode = %(periode)s",
+    "delete from tiltak.antall_sum where periode = %(periode)s",
+    "delete from tiltak.fjorar_hovedgruppe where periode = %(periode)s",
+    "delete from tiltak.fjorar_tiltaksgruppe where periode = %(periode)s",
 )
 
 
 def _insert_load(connection: Connection, report: ParsedReport) -> int:
     connection.execute(
-        text("insert into tiltak.periode (periode) values (:periode) on conflict do nothing"),
+        "insert into tiltak.periode (periode) values (%(periode)s) on conflict do nothing",
         {"periode": report.periode},
     )
-    load_id = connection.execute(
-        text(
-            "insert into tiltak.innlesing (periode, filnavn, sha256, innlest)"
-            " values (:periode, :filnavn, :sha256, clock_timestamp()) returning innlesing_id"
-        ),
+    inserted = connection.execute(
+        "insert into tiltak.innlesing (periode, filnavn, sha256, innlest)"
+        " values (%(periode)s, %(filnavn)s, %(sha256)s, clock_timestamp())"
+        " returning innlesing_id",
         {"periode": report.periode, "filnavn": Path(report.path).name, "sha256": report.sha256},
-    ).scalar_one()
-    return int(load_id)
+    ).fetchone()
+    assert inserted is not None  # RETURNING of one inserted row
+    return int(inserted.innlesing_id)
 
 
 def _kjonn_id(ids: Ids, kjonn: str | None) -> int | None:
@@ -219,7 +212,7 @@ def _sum_rows(valid: ValidReport, ids: Ids) -> Iterator[tuple[int | None, ...]]:
         )
 
 
-def _copy_counts(raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int) -> None:
+def _copy_counts(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
     periode = valid.data.periode
     with raw.cursor().copy(
         "copy tiltak.antall (periode, tiltak_id, hovedgruppe_id, kjonn_id, antall, innlesing_id)"
@@ -229,7 +222,7 @@ def _copy_counts(raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, loa
             copy.write_row((periode, *cell, load_id))
 
 
-def _insert_sums(raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int) -> None:
+def _insert_sums(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
     periode = valid.data.periode
     with raw.cursor() as cursor:
         cursor.executemany(
@@ -240,9 +233,7 @@ def _insert_sums(raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, loa
         )
 
 
-def _insert_last_year(
-    raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int
-) -> None:
+def _insert_last_year(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
     periode = valid.data.periode
     with raw.cursor() as cursor:
         cursor.executemany(
@@ -280,9 +271,7 @@ def _published_cells(valid: ValidReport, ids: Ids, load_id: int) -> Iterator[tup
                 )  # fmt: skip
 
 
-def _copy_published_cells(
-    raw: psycopg.Connection[Any], valid: ValidReport, ids: Ids, load_id: int
-) -> None:
+def _copy_published_cells(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
     with raw.cursor().copy(
         "copy tiltak.publisert_celle"
         " (innlesing_id, linje, kolonne, tabell, kjonn_id, radnr, rad, rad_publisert, verdi,"

@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
-from tiltak.database import driver_connection
+from tiltak.database import Connection, sqlalchemy_connection
 from tiltak.errors import MigrationError, SchemaError, TiltakError
 from tiltak.resources import alembic_dir, views_dir
 from tiltak.revisions import (
@@ -30,12 +28,13 @@ from tiltak.revisions import (
 )
 
 if TYPE_CHECKING:
+    import sqlalchemy
     from alembic.config import Config
 
 READER_ROLE = "rapport_leser"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: sqlalchemy.Connection | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -60,14 +59,12 @@ def current_revision(connection: Connection) -> str | None:
     # rest of the transaction, and an initialisation that waits for another one's lock must
     # see the table that one committed meanwhile.
     exists = connection.execute(
-        text(
-            "select exists (select 1 from pg_catalog.pg_class"
-            " where relname = 'alembic_version' and pg_table_is_visible(oid))"
-        )
-    ).scalar()
-    if not exists:
+        "select exists (select 1 from pg_catalog.pg_class"
+        " where relname = 'alembic_version' and pg_table_is_visible(oid))"
+    ).fetchone()
+    if exists is None or not exists[0]:
         return None
-    found = connection.execute(text("select version_num from alembic_version")).scalars().all()
+    found = [row[0] for row in connection.execute("select version_num from alembic_version")]
     if len(found) > 1:
         raise SchemaError(f"database is at {len(found)} revisions at once; merge them first")
     return str(found[0]) if found else None
@@ -98,9 +95,8 @@ def ensure_schema_ready(connection: Connection, *, initialise: bool) -> None:
 
 def _has_schema(connection: Connection, name: str) -> bool:
     found = connection.execute(
-        text("select 1 from information_schema.schemata where schema_name = :name"),
-        {"name": name},
-    ).first()
+        "select 1 from information_schema.schemata where schema_name = %(name)s", {"name": name}
+    ).fetchone()
     return found is not None
 
 
@@ -124,7 +120,7 @@ def _create_views_if_schema_holds_them(connection: Connection) -> None:
     """The views are written for the schema at head: migrated to an older revision on
     purpose, the tables they read may not exist yet, and the views wait for head."""
     try:
-        with connection.begin_nested():
+        with connection.transaction():  # a savepoint
             create_views(connection)
     except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
         if current_revision(connection) == head_revision():
@@ -141,7 +137,8 @@ def _migrate(connection: Connection, step: Callable[[Config, str], None], revisi
     require_known(connection, current_revision(connection), files)
     drop_views(connection)
     try:
-        step(alembic_config(connection), revision)
+        with sqlalchemy_connection(connection) as wrapped:
+            step(alembic_config(wrapped), revision)
     except CommandError as exc:
         raise MigrationError(str(exc)) from exc
     except TiltakError:
@@ -171,7 +168,7 @@ def _revision_failing_on_import(
 
 def _lock_schema(connection: Connection) -> None:
     # Two upgrades at once would both try to create the same objects.
-    connection.execute(text("select pg_advisory_xact_lock(hashtext('tiltak.schema'))"))
+    connection.execute("select pg_advisory_xact_lock(hashtext('tiltak.schema'))")
 
 
 def view_files() -> list[Path]:
@@ -185,7 +182,6 @@ def _view_name(path: Path) -> str:
 
 
 def drop_views(connection: Connection) -> None:
-    raw = driver_connection(connection)
     for path in reversed(view_files()):
         schema, name = _view_name(path).split(".")
         # A file defines a view, or a function where a slice takes a parameter: drop either.
@@ -193,15 +189,14 @@ def drop_views(connection: Connection) -> None:
             drop = sql.SQL("drop {} if exists {} cascade").format(
                 sql.SQL(kind), sql.Identifier(schema, name)
             )
-            raw.execute(drop)
+            connection.execute(drop)
 
 
 def create_views(connection: Connection) -> None:
-    raw = driver_connection(connection)
-    raw.execute("create schema if not exists rapport")
+    connection.execute("create schema if not exists rapport")
     for path in view_files():
         # A view file is a script (CREATE VIEW plus COMMENT ONs): run it unparameterised.
-        raw.execute(path.read_text(encoding="utf-8").encode())
+        connection.execute(path.read_text(encoding="utf-8").encode())
     grant_reader_access(connection)
 
 
@@ -214,20 +209,22 @@ def grant_reader_access(connection: Connection) -> None:
     """
     if not reader_has_schema_usage(connection):
         return
-    raw = driver_connection(connection)
     role_name = sql.Identifier(READER_ROLE)
-    raw.execute(sql.SQL("grant select on all tables in schema rapport to {}").format(role_name))
-    raw.execute(sql.SQL("grant execute on all functions in schema rapport to {}").format(role_name))
+    connection.execute(
+        sql.SQL("grant select on all tables in schema rapport to {}").format(role_name)
+    )
+    connection.execute(
+        sql.SQL("grant execute on all functions in schema rapport to {}").format(role_name)
+    )
 
 
 def reader_has_schema_usage(connection: Connection) -> bool:
     """Whether rapport_leser holds an explicit USAGE grant on schema rapport."""
     found = connection.execute(
-        text(
-            "select 1 from pg_namespace as n, aclexplode(n.nspacl) as acl"
-            " join pg_roles as r on r.oid = acl.grantee"
-            " where n.nspname = 'rapport' and r.rolname = :role and acl.privilege_type = 'USAGE'"
-        ),
+        "select 1 from pg_namespace as n, aclexplode(n.nspacl) as acl"
+        " join pg_roles as r on r.oid = acl.grantee"
+        " where n.nspname = 'rapport' and r.rolname = %(role)s"
+        " and acl.privilege_type = 'USAGE'",
         {"role": READER_ROLE},
-    ).first()
+    ).fetchone()
     return found is not None

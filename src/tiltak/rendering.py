@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import column, select, table, text
-from sqlalchemy.engine import Connection
+from psycopg import sql
+from psycopg.rows import dict_row
 
+from tiltak.database import Connection
 from tiltak.errors import UsageError
 from tiltak.formats import Category, CubeCell, MonthTables
 from tiltak.model import KJONN, TABLES, TABLES_BY_VIEW, MonthRange, TableSpec
@@ -81,9 +82,11 @@ def fetch_blocks(connection: Connection, periode: date, specs: Iterable[TableSpe
         names = ["kjonn", "radnr", "rad", "er_sum", *spec.view_columns]
         if not spec.by_kjonn:
             names.remove("kjonn")
-        view = table(spec.view, *(column(n) for n in ["periode", *names]), schema="rapport")
-        query = select(*(view.c[n] for n in names)).where(view.c.periode == periode)
-        rows = [r._mapping for r in connection.execute(query.order_by(view.c.radnr))]
+        query = sql.SQL("select {} from {} where periode = %(periode)s order by radnr").format(
+            sql.SQL(", ").join(map(sql.Identifier, names)), sql.Identifier("rapport", spec.view)
+        )
+        cursor = connection.cursor(row_factory=dict_row)
+        rows = cursor.execute(query, {"periode": periode}).fetchall()
         for kjonn in KJONN if spec.by_kjonn else (None,):
             block_rows = tuple(
                 Row(
@@ -100,9 +103,9 @@ def fetch_blocks(connection: Connection, periode: date, specs: Iterable[TableSpe
     return blocks
 
 
-_LOADED_AT = text(
+_LOADED_AT = (
     "select periode, innlest at time zone 'UTC' as innlest from tiltak.innlesing"
-    " where erstattet is null and periode = any(:perioder)"
+    " where erstattet is null and periode = any(%(perioder)s)"
 )
 
 
@@ -126,11 +129,11 @@ def _loaded_at(connection: Connection, periods: Sequence[date]) -> dict[date, da
 # Every cell of the cube the tables print (har_antall: a count this month, not only last
 # year's). tiltak.kube is the views' own building block: its sums over hidden counts are the
 # ones the reports printed.
-_CUBE = text(
+_CUBE = (
     "select periode, per_kjonn, kjonn, kjonn_rekkefolge, per_hovedgruppe, hovedgruppe_kolonne,"
     " hovedgruppe, hovedgruppe_rekkefolge, per_tiltaksgruppe, tiltaksgruppe_id, tiltaksgruppe,"
     " tiltaksgruppe_rekkefolge, per_tiltak, tiltak_id, tiltak, tiltak_rekkefolge, antall"
-    " from tiltak.kube where periode = any(:perioder) and har_antall"
+    " from tiltak.kube where periode = any(%(perioder)s) and har_antall"
 )
 
 

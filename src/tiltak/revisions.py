@@ -20,10 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
-from tiltak.database import data_dir
+from tiltak.database import Connection, data_dir
 from tiltak.errors import MigrationError, SchemaError
 from tiltak.resources import alembic_dir
 
@@ -193,18 +190,18 @@ def require_known(
 
 
 def has_store(connection: Connection) -> bool:
-    found = connection.execute(text("select to_regclass(:name)"), {"name": STORE}).scalar()
-    return found is not None
+    found = connection.execute("select to_regclass(%(name)s)", {"name": STORE}).fetchone()
+    return found is not None and found[0] is not None
 
 
 def _stored_as_shipped(connection: Connection, revision: str) -> bool:
     if not has_store(connection):
         return False
     shipped = connection.execute(
-        text("select pakket from tiltak.revisjon where revisjon = :revisjon"),
+        "select pakket from tiltak.revisjon where revisjon = %(revisjon)s",
         {"revisjon": revision},
-    ).scalar()
-    return bool(shipped)
+    ).fetchone()
+    return shipped is not None and bool(shipped.pakket)
 
 
 def record_applied(
@@ -215,15 +212,14 @@ def record_applied(
         return
     applied = lineage(files, current) if current else []
     connection.execute(
-        text("delete from tiltak.revisjon where revisjon <> all(:applied)"), {"applied": applied}
+        "delete from tiltak.revisjon where revisjon <> all(%(applied)s::text[])",
+        {"applied": applied},
     )
     for revision in applied:
         item = files[revision]
         connection.execute(
-            text(
-                "insert into tiltak.revisjon (revisjon, kilde, pakket)"
-                " values (:revisjon, :kilde, :pakket) on conflict (revisjon) do nothing"
-            ),
+            "insert into tiltak.revisjon (revisjon, kilde, pakket)"
+            " values (%(revisjon)s, %(kilde)s, %(pakket)s) on conflict (revisjon) do nothing",
             {"revisjon": revision, "kilde": _read_source(item.path), "pakket": item.shipped},
         )
 
@@ -244,7 +240,7 @@ def restore(connection: Connection, directory: Path) -> Restored:
     files = revision_files()
     result = Restored([], [])
     rows = connection.execute(
-        text("select revisjon, kilde, pakket from tiltak.revisjon order by revisjon")
+        "select revisjon, kilde, pakket from tiltak.revisjon order by revisjon"
     )
     for revision, source, shipped in rows:
         if revision in files:

@@ -13,14 +13,12 @@ line); a month not loaded, or without the figures asked for, has no point and is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, column, select, table
-from sqlalchemy.engine import Connection
+from psycopg import sql
 
+from tiltak.database import Connection
 from tiltak.errors import UsageError
 from tiltak.formats.chart import format_month, format_range
 from tiltak.history import month_range
@@ -98,7 +96,8 @@ def fetch_series(
     if first > last:
         raise UsageError(f"--from {first:%Y-%m} is after --to {last:%Y-%m}")
     lines: dict[str, list[Point]] = {}
-    for row in connection.execute(_query(spec, kjonn, first, last)):
+    params = {"first": first, "last": last, "kjonn": kjonn}
+    for row in connection.execute(_query(spec, kjonn), params):
         label = f"{row.rad}, {row.kjonn.lower()}" if spec.by_kjonn and not kjonn else row.rad
         lines.setdefault(label, []).append((row.periode, row.antall))
     with_figures = {month for points in lines.values() for month, _ in points}
@@ -112,22 +111,28 @@ def fetch_series(
     return ChartSeries(spec, kjonn, first, last, lines, gaps)
 
 
-def _query(spec: TableSpec, kjonn: str | None, first: date, last: date) -> Select[Any]:
+def _query(spec: TableSpec, kjonn: str | None) -> sql.Composed:
+    """The rows to draw, between %(first)s and %(last)s (for %(kjonn)s when given)."""
     value = "i_alt" if spec.kind == "tiltak" else "antall"
-    names: Sequence[str] = ["periode", "radnr", "rad", "er_sum", value, "kjonn"]
-    view = table(spec.view, *(column(n) for n in names[: 5 + spec.by_kjonn]), schema="rapport")
-    query = select(
-        view.c.periode, view.c.rad, view.c[value].label("antall"),
-        *([view.c.kjonn] if spec.by_kjonn else []),
-    ).where(view.c.periode.between(first, last))  # fmt: skip
+    columns: list[sql.Composable] = [
+        sql.SQL("periode, rad, {} as antall").format(sql.Identifier(value))
+    ]
+    conditions = [sql.SQL("periode between %(first)s and %(last)s")]
+    if spec.by_kjonn:
+        columns.append(sql.SQL("kjonn"))
     if kjonn is not None:
-        query = query.where(view.c.kjonn == kjonn)
+        conditions.append(sql.SQL("kjonn = %(kjonn)s"))
     if spec.kind == "tiltaksgrupper":
-        query = query.where(view.c.er_sum.is_(False))
+        conditions.append(sql.SQL("er_sum is false"))
     elif spec.kind == "tiltak":
-        query = query.where(view.c.er_sum, view.c.radnr > 1)
+        conditions.append(sql.SQL("er_sum and radnr > 1"))
     # The newest month first, in published order: lines are numbered (coloured) as the
     # latest table prints its rows, then rows that ended earlier. Kvinner before Menn: with
     # ten rows a gender, a row's two lines share a colour and differ in dash and marker.
-    genders = [view.c.kjonn] if spec.by_kjonn else []
-    return query.order_by(view.c.periode.desc(), *genders, view.c.radnr)
+    order = "periode desc, kjonn, radnr" if spec.by_kjonn else "periode desc, radnr"
+    return sql.SQL("select {} from {} where {} order by {}").format(
+        sql.SQL(", ").join(columns),
+        sql.Identifier("rapport", spec.view),
+        sql.SQL(" and ").join(conditions),
+        sql.SQL(order),
+    )

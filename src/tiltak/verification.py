@@ -16,8 +16,6 @@ from datetime import date
 from typing import Any
 
 import psycopg
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from tiltak.comparison import MISMATCH, cell_totals, compare_tables
 from tiltak.errors import UsageError, VerificationError
@@ -70,11 +68,11 @@ class Verification:
             )
 
 
-def loaded_periods(connection: Connection) -> list[date]:
+def loaded_periods(connection: psycopg.Connection[Any]) -> list[date]:
     rows = connection.execute(
-        text("select periode from tiltak.innlesing where erstattet is null order by periode")
+        "select periode from tiltak.innlesing where erstattet is null order by periode"
     )
-    return [row.periode for row in rows]
+    return [periode for (periode,) in rows]
 
 
 # Further checks over the requested months, run after the published cells are compared, in
@@ -89,12 +87,7 @@ def verify(
     connection: psycopg.Connection[Any], periods: Sequence[date] | None = None
 ) -> Verification:
     """Compare every period's published cells with the views (all loaded periods if None)."""
-    loaded = [
-        periode
-        for (periode,) in connection.execute(
-            "select periode from tiltak.innlesing where erstattet is null order by periode"
-        )
-    ]
+    loaded = loaded_periods(connection)
     loaded_set = set(loaded)
     missing = [p for p in periods or () if p not in loaded_set]
     if missing:

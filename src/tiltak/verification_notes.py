@@ -16,9 +16,10 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
+from tiltak.catalog import load_catalog
 from tiltak.comparison import ENDRING_COLUMNS
 from tiltak.hidden import PublishedCell, check_hidden
-from tiltak.model import TABLES, Catalog, Hidden, TableSpec
+from tiltak.model import TABLES, Hidden, TableSpec
 from tiltak.tables import TOTAL_KEY, RowKey, coordinate, group_sum_label
 
 NOTE = "Note: "
@@ -58,7 +59,7 @@ def recoverable_notes(connection: psycopg.Connection[Any], periode: date) -> lis
         cells = cursor.execute(_PUBLISHED, {"periode": periode}).fetchall()
     if not cells:
         return []
-    catalog = _hierarchy(connection, periode)
+    catalog, _ids = load_catalog(connection, periode)
     group_sums = {group_sum_label(g): g for g in catalog.tiltaksgrupper}
     published = []
     for cell in cells:
@@ -83,35 +84,6 @@ def recoverable_notes(connection: psycopg.Connection[Any], periode: date) -> lis
         f"{NOTE}{periode:%Y-%m} {text} ({filnavn} line {line})"
         for line, text in check_hidden(published, split).notes()
     ]
-
-
-def _hierarchy(connection: psycopg.Connection[Any], periode: date) -> Catalog:
-    """The tiltaksgrupper and the tiltak in each, as in `periode`: what the coordinates of
-    published rows need (tiltak.catalog.load_catalog gives the same, aliases too, through
-    SQLAlchemy; this module speaks psycopg)."""
-    groups = connection.execute(
-        "select navn from tiltak.tiltaksgruppe order by rekkefolge"
-    ).fetchall()
-    tiltak = connection.execute(
-        """
-        select t.navn, g.navn
-        from tiltak.tiltak as t
-        join tiltak.tiltak_medlemskap as m on m.tiltak_id = t.tiltak_id
-        join tiltak.tiltaksgruppe as g on g.tiltaksgruppe_id = m.tiltaksgruppe_id
-        where m.gyldig_fra <= %(periode)s and (m.gyldig_til is null or %(periode)s < m.gyldig_til)
-        order by t.rekkefolge
-        """,
-        {"periode": periode},
-    ).fetchall()
-    return Catalog(
-        periode=periode,
-        hovedgrupper=(),
-        tiltaksgrupper=tuple(str(g) for (g,) in groups),
-        tiltak=tuple((str(t), str(g)) for t, g in tiltak),
-        hovedgruppe_aliases={},
-        tiltaksgruppe_aliases={},
-        tiltak_aliases={},
-    )
 
 
 def _row_key(spec: TableSpec, radnr: int, rad: str, group_sums: dict[str, str]) -> RowKey:

@@ -27,6 +27,7 @@ from tiltak.cli.common import (
     emit,
     emit_records,
     periode,
+    run_then_exit,
     state,
 )
 from tiltak.cli.db import db_app
@@ -429,9 +430,9 @@ def synth(
 
 def main() -> None:
     """Entry point of `tiltak`."""
-    app()
+    run_then_exit(app)
 
 
 def load_report_main() -> None:
     """Entry point of `load-report`."""
-    load_report_app()
+    run_then_exit(load_report_app)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from importlib import metadata
+from pathlib import Path
 from types import ModuleType
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, NoReturn, get_args, get_origin
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup
+from typer._coercion import RuntimeParam
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from tiltak.errors import TiltakError, UsageError
 from tiltak.model import parse_periode
@@ -82,9 +86,88 @@ def errors_to_exit_code() -> Iterator[None]:
         raise typer.Exit(USAGE_EXIT_CODE if isinstance(exc, UsageError) else 1) from None
 
 
+class _Coerced(RuntimeParam):
+    """typer's coercion for the plain types tiltak's options take (str, Path, list[Path], a
+    Literal of strings), without pydantic: typer builds a pydantic TypeAdapter for every
+    parameter a command line processes, and importing pydantic costs a command more than
+    its work. Anything else, and an invalid choice (for typer's own message), goes to typer.
+    """
+
+    def __init__(self, param: Any, convert: Any) -> None:
+        self.param, self.convert = param, convert
+
+    @property
+    def annotation(self) -> Any:
+        return self.param.type_descriptor.annotation
+
+    @property
+    def parameter_info(self) -> Any:
+        return self.param.type_descriptor.parameter_info
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [self._one(item, param, ctx) for item in value]
+        return self._one(value, param, ctx)
+
+    def _one(self, value: Any, param: Any, ctx: Any) -> Any:
+        converted = self.convert(value)
+        if converted is _TYPERS:
+            return _typer_runtime_param(self.param)._coerce_value(value, param, ctx)
+        return converted
+
+
+_TYPERS = object()  # a value only typer's coercion may judge
+_PLAIN_PATH = {
+    "exists": False, "file_okay": True, "dir_okay": True, "writable": False,
+    "readable": True, "resolve_path": False, "allow_dash": False, "path_type": None,
+    "parser": None,
+}  # fmt: skip
+
+
+def _converter(annotation: Any, info: Any) -> Any:
+    """How to coerce a value of `annotation` without pydantic; None: leave it to typer."""
+    if getattr(info, "parser", None) is not None:
+        return None
+    if annotation in (str, bool):
+        return lambda value: value if isinstance(value, annotation) else _TYPERS
+    item = get_args(annotation)[0] if get_origin(annotation) is list else annotation
+    if item is Path and all(getattr(info, k, v) == v for k, v in _PLAIN_PATH.items()):
+        return lambda value: Path(value) if isinstance(value, str) else _TYPERS
+    if get_origin(annotation) is Literal and info.case_sensitive:
+        choices = get_args(annotation)
+        if all(isinstance(choice, str) for choice in choices):
+            return lambda value: value if value in choices else _TYPERS
+    return None
+
+
+def _runtime_param(param: Any) -> Any:
+    """For typer's parameter classes: plain types coerced by _Coerced."""
+    if param._runtime_param is None:
+        descriptor = param.type_descriptor
+        convert = _converter(descriptor.annotation, descriptor.parameter_info)
+        if convert is None:
+            return _typer_runtime_param(param)
+        param._runtime_param = _Coerced(param, convert)
+    return param._runtime_param
+
+
+def _typer_runtime_param(param: Any) -> Any:
+    from typer._coercion import build_runtime_param
+
+    return build_runtime_param(param.type_descriptor)
+
+
+class QuickOption(TyperOption):
+    def get_runtime_param(self) -> Any:
+        return _runtime_param(self)
+
+
 class PlainArgument(TyperArgument):
     """A positional argument shown by its metavar alone (`FILE...`, `[REVISION]`), as click
     shows one; typer would add `{files}` and a Python type name such as `<list[Path]>`."""
+
+    def get_runtime_param(self) -> Any:
+        return _runtime_param(self)
 
     def display_type(self, ctx: Any) -> str:
         return ""
@@ -100,6 +183,8 @@ def _plain_arguments(params: list[Any]) -> list[Any]:
     for param in params:
         if type(param) is TyperArgument:
             param.__class__ = PlainArgument
+        elif type(param) is TyperOption:
+            param.__class__ = QuickOption
     return params
 
 
@@ -108,10 +193,13 @@ class Group(TyperGroup):
         with errors_to_exit_code():
             return super().invoke(ctx)
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_arguments(super().get_params(ctx))
+
     def get_command(self, ctx: Any, name: str) -> Any:
         command = super().get_command(ctx, name)
         if command is not None:
-            _plain_arguments(command.params)
+            _plain_arguments([*command.params, command.get_help_option(ctx)])
         return command
 
 
@@ -151,3 +239,25 @@ def emit_records(records: Iterable[dict[str, Any]]) -> None:
     """JSON lines: one compact object per line, so `jq` and line-based tools read them."""
     for record in records:
         typer.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def run_then_exit(run: Callable[[], object]) -> NoReturn:
+    """Run the command line, then leave without the interpreter's teardown (freeing every
+    module takes longer than many commands): by then the command has committed and closed
+    its connection, and only the output streams are left to flush. Not for tests, which call
+    the apps through CliRunner."""
+    try:
+        run()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)  # as Python prints an exit message
+        code = 0 if code is None else 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # e.g. a closed pipe: Python's own exit reports it
+        raise SystemExit(code) from None
+    os._exit(code)
