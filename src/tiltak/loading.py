@@ -12,6 +12,7 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from tiltak import precompute
 from tiltak.catalog import Ids, load_catalog
 from tiltak.database import driver_connection
 from tiltak.errors import Problem, ReportError
@@ -81,6 +82,9 @@ def load_file(connection: Connection, path: Path) -> LoadResult:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         message = f"a figure the database cannot store ({reason}); nothing written"
         raise ReportError([Problem(str(path), report.periode_line, message)]) from exc
+    # Precomputed rows: the rapport views' stored rows of this month, from the counts just
+    # written (tiltak.precompute), in this transaction.
+    precompute.refresh_months(driver_connection(connection), [report.periode])
     outcome: Outcome = "replaced" if current is not None else "loaded"
     counts = len(valid.data.counts) + len(valid.data.hidden)
     notes = tuple(valid.notes)

@@ -17,6 +17,7 @@ from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from tiltak import precompute
 from tiltak.database import driver_connection
 from tiltak.errors import MigrationError, SchemaError, TiltakError
 from tiltak.resources import alembic_dir, views_dir
@@ -126,6 +127,8 @@ def _create_views_if_schema_holds_them(connection: Connection) -> None:
     try:
         with connection.begin_nested():
             create_views(connection)
+            # Precomputed rows: every month's, recomputed, as a migration may regroup any.
+            precompute.refresh_all(driver_connection(connection))
     except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
         if current_revision(connection) == head_revision():
             raise
