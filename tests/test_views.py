@@ -60,11 +60,20 @@ def test_a_filter_on_periode_reaches_the_stored_rows_index(loaded: Cli, view: st
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_a_filter_on_periode_reaches_the_counts_indexes(loaded: Cli, view: str) -> None:
-    # The refresh of a load's month computes its rows so (tiltak.precompute.refresh_months).
-    query = sql.SQL("select * from {} where periode = any(%s)").format(
-        sql.Identifier("tiltak", f"beregnet_{view}")
-    )
-    plan = _plan(loaded.url, query, [MARCH])
+    # The refresh of a load's month computes its rows so (tiltak.precompute.refresh_months),
+    # with the plan made for any month: a prepared statement's generic plan.
+    computing = sql.Identifier("tiltak", f"beregnet_{view}")
+    with psycopg.connect(loaded.url) as conn:
+        conn.execute("set enable_seqscan = off")
+        conn.execute("set plan_cache_mode = force_generic_plan")
+        conn.execute(
+            sql.SQL("prepare month(date[]) as select * from {} where periode = any($1)").format(
+                computing
+            )
+        )
+        row = conn.execute("explain (format json) execute month('{2014-03-01}')").fetchone()
+    assert row is not None
+    plan = row[0][0]["Plan"]
     scans = [node for node in _nodes(plan) if node.get("Relation Name") in TABLES_BY_PERIODE]
     assert scans, f"tiltak.beregnet_{view} reads none of {sorted(TABLES_BY_PERIODE)}"
     unfiltered = [
