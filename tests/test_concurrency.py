@@ -168,9 +168,13 @@ def test_render_sees_a_month_whole_while_a_load_replaces_it(db_url: str, tmp_pat
     database = open_database(db_url)
     with database.begin() as connection:
         # Hold the reader after it has taken its snapshot (checking the schema's revision):
-        # it waits for this lock at its first table, as every view reads the cube and the cube
-        # reads tiltak.fjorar_tiltaksgruppe ...
-        connection.execute("lock table tiltak.fjorar_tiltaksgruppe in access exclusive mode")
+        # it waits for this lock at its first table, as every view reads its stored rows ...
+        connection.execute(
+            "lock table tiltak.lagret_hovedgrupper, tiltak.lagret_hovedgrupper_kjonn,"
+            " tiltak.lagret_tiltaksgrupper, tiltak.lagret_tiltaksgrupper_kjonn,"
+            " tiltak.lagret_tiltak_hovedgrupper, tiltak.lagret_tiltak_hovedgrupper_kjonn"
+            " in access exclusive mode"
+        )
         reader = spawn("tiltak", "render", "--period", "2014-03", url=db_url, name=NAME)
         with psycopg.connect(db_url, autocommit=True) as monitor:
             wait_until(_all_wait(monitor, [reader]), "the reader waits")
@@ -200,9 +204,12 @@ def test_renders_during_many_replacements_each_see_one_whole_month(
         # b.txt was loaded last: round 0 replaces it with a.txt, round 1 with b.txt again, …
         current, other = (round_number + 1) % 2, round_number % 2
         with psycopg.connect(db_url) as blocker:
-            # The reader reads tables 1 and 2, then waits here (table 3's view reads this
-            # table); the loader waits here too, its replacement of the month under way.
-            blocker.execute("lock table tiltak.fjorar_tiltaksgruppe in access exclusive mode")
+            # The reader reads tables 1 and 2, then waits here (table 3's view reads its
+            # stored rows); the loader waits here too, its replacement of the month under way.
+            blocker.execute(
+                "lock table tiltak.fjorar_tiltaksgruppe, tiltak.lagret_tiltaksgrupper"
+                " in access exclusive mode"
+            )
             reader = spawn("tiltak", "render", "--period", "2014-03", url=db_url, name=NAME)
             loader = spawn("load-report", files[other], url=db_url, name=NAME)
             with psycopg.connect(db_url, autocommit=True) as monitor:

@@ -1,6 +1,8 @@
 -- grain: one row per periode × kjønn × hovedgruppe × tiltak: the finest published cell.
 -- For BI tools: every figure of the six tables is a sum over these rows, except a sum over a
 -- hidden count (antall NULL, prikket true), which the report printed itself.
+-- The rows are stored in tiltak.lagret_deltakere, computed by tiltak.beregnet_deltakere from the
+-- stored counts in the transaction that writes them.
 create view rapport.deltakere as
 select
     periode,
@@ -8,10 +10,9 @@ select
     hovedgruppe,
     tiltaksgruppe,
     tiltak,
-    antall::integer as antall,
-    antall is null as prikket
-from tiltak.kube
-where er_lagret;
+    antall,
+    prikket
+from tiltak.lagret_deltakere;
 
 comment on view rapport.deltakere is
     'Participants per month, kjønn, hovedgruppe and tiltak (finest grain of the publication).';

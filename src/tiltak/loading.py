@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import psycopg
 
+from tiltak import precompute
 from tiltak.catalog import Ids, load_catalog
 from tiltak.database import Connection
 from tiltak.errors import Problem, ReportError
@@ -77,6 +78,9 @@ def load_file(connection: Connection, path: Path) -> LoadResult:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         message = f"a figure the database cannot store ({reason}); nothing written"
         raise ReportError([Problem(str(path), report.periode_line, message)]) from exc
+    # Precomputed rows: the rapport views' stored rows of this month, from the counts just
+    # written (tiltak.precompute), in this transaction.
+    precompute.refresh_months(connection, [report.periode])
     outcome: Outcome = "replaced" if current is not None else "loaded"
     counts = len(valid.data.counts) + len(valid.data.hidden)
     notes = tuple(valid.notes)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import psycopg
 from psycopg import sql
 
+from tiltak import precompute
 from tiltak.database import Connection, sqlalchemy_connection
 from tiltak.errors import MigrationError, SchemaError, TiltakError
 from tiltak.resources import alembic_dir, views_dir
@@ -122,6 +123,8 @@ def _create_views_if_schema_holds_them(connection: Connection) -> None:
     try:
         with connection.transaction():  # a savepoint
             create_views(connection)
+            # Precomputed rows: every month's, recomputed, as a migration may regroup any.
+            precompute.refresh_all(connection)
     except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
         if current_revision(connection) == head_revision():
             raise

@@ -26,6 +26,8 @@ from sqlalchemy import (
     text,
 )
 
+from tiltak.schema_rows import define as _define_stored_rows
+
 SCHEMA = "tiltak"
 metadata = MetaData(schema=SCHEMA)
 
@@ -281,6 +283,9 @@ revisjon = Table(
     comment="Every applied alembic revision, so `tiltak categories restore` can write it back.",
 )
 
+# The rapport views' rows, stored (migration 0006): derived from the tables above.
+stored_rows = _define_stored_rows(metadata)
+
 __all__ = [
     "antall",
     "antall_sum",
@@ -293,6 +298,7 @@ __all__ = [
     "periode",
     "publisert_celle",
     "revisjon",
+    "stored_rows",
     "tiltak",
     "tiltak_alias",
     "tiltak_medlemskap",

@@ -10,7 +10,7 @@ NAV revises old figures, so these are notes, not failures (tiltak.verification_n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +19,7 @@ import psycopg
 
 from tiltak.comparison import MISMATCH, cell_totals, compare_tables
 from tiltak.errors import UsageError, VerificationError
+from tiltak.precompute import stale_row_mismatches
 from tiltak.verification_notes import NOTE, recoverable_notes, revision_notes
 
 
@@ -75,14 +76,6 @@ def loaded_periods(connection: psycopg.Connection[Any]) -> list[date]:
     return [periode for (periode,) in rows]
 
 
-# Further checks over the requested months, run after the published cells are compared, in
-# the same snapshot; each returns its mismatch lines, prefixed MISMATCH ("Mismatch: "), and
-# any line fails the verification. The place for checks that do not start from a published
-# cell, e.g. stored precomputed rows against the views that compute them.
-Check = Callable[[psycopg.Connection[Any], Sequence[date]], list[str]]
-EXTRA_CHECKS: list[Check] = []
-
-
 def verify(
     connection: psycopg.Connection[Any], periods: Sequence[date] | None = None
 ) -> Verification:
@@ -107,8 +100,9 @@ def verify(
     result.mismatches = [
         message for _, message in sorted(compare_tables(connection, result.periods))
     ]
-    for check in EXTRA_CHECKS:
-        result.mismatches += check(connection, result.periods)
+    # The views read stored rows: they must be what the counts give, or every figure above
+    # could agree with a stale copy.
+    result.mismatches += stale_row_mismatches(connection, result.periods)
     revised = revision_notes(connection, result.periods)
     hidden = set(totals.months_with_hidden)
     for periode in result.periods:
