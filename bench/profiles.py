@@ -51,9 +51,10 @@ def importtime(server: Server, command: Sequence[str], out: Path) -> dict[str, o
     return {"imports_ms": total, "top": ranked, "file": out.name}
 
 
-def cprofile_load(server: Server, report: Path, out: Path) -> dict[str, object]:
+def cprofile_load(server: Server, first: Path, second: Path, out: Path) -> dict[str, object]:
+    """Two loads in one process, each profiled: with the imports, and one load's own work."""
     proc = subprocess.run(
-        [PYTHON, str(HERE / "profile_load.py"), str(out), str(report)],
+        [PYTHON, str(HERE / "profile_load.py"), str(out), str(first), str(second)],
         env=server.env,
         capture_output=True,
         text=True,

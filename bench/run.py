@@ -111,7 +111,7 @@ def measure_sizes(
 
 def measure(server: Server, args: argparse.Namespace, big: int, tmp: Path) -> dict[str, Any]:
     months, runs, out = args.months, args.runs, args.output
-    extra = runs + 2  # months loaded one by one after the history, two more for the profiles
+    extra = runs + 3  # months loaded one by one after the history, three more for profiles
     reports = synth(server, tmp / "reports", max(months + extra, big, SMALL))
     history, new = reports[:months], reports[months : months + runs]
     results: dict[str, Any] = {
@@ -146,7 +146,10 @@ def measure(server: Server, args: argparse.Namespace, big: int, tmp: Path) -> di
             out / "profile-importtime-render.txt",
         ),
         "load_cprofile": profiles.cprofile_load(
-            server, reports[months + runs + 1], out / "profile-cprofile-load.txt"
+            server,
+            reports[months + runs + 1],
+            reports[months + runs + 2],
+            out / "profile-cprofile-load.txt",
         ),
     }
     results["versions"] = summary.versions(server.url)
@@ -171,10 +174,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="repetitions; medians are reported")
     parser.add_argument("--output", type=Path, default=HERE / "results")
     args = parser.parse_args()
-    last = START.year * 12 + START.month - 1 + args.months + args.runs + 2
+    last = START.year * 12 + START.month - 1 + args.months + args.runs + 3
     if args.months < SMALL or args.runs < 1 or date(last // 12, last % 12 + 1, 1) > date.today():
         parser.error(
-            f"--months from {SMALL}, --runs from 1; --months + --runs + 2 months from"
+            f"--months from {SMALL}, --runs from 1; --months + --runs + 3 months from"
             f" {START:%Y-%m} must end by this month, the last a report can be loaded for"
         )
     return args
