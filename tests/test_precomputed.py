@@ -141,22 +141,37 @@ def test_a_category_revision_regroups_the_stored_months(
     assert differences(cli.url) == NONE_DIFFER
 
 
+# One table verify proves on its own connection, one it proves on the second connection it
+# runs beside (tiltak.verification.verify, `beside`).
+@pytest.mark.parametrize(
+    ("table", "row_filter"),
+    [
+        ("lagret_hovedgrupper", "rad = 'I alt'"),
+        (
+            "lagret_tidsserie",
+            "kjonn = 'I alt' and hovedgruppe = 'I alt' and tiltaksgruppe = 'I alt'",
+        ),
+    ],
+)
 def test_verify_fails_on_a_stored_row_the_counts_do_not_give(
-    cli: Cli, months: dict[date, Path]
+    cli: Cli, months: dict[date, Path], table: str, row_filter: str
 ) -> None:
+    assert table.removeprefix("lagret_") in (precompute.OTHER_VIEWS + precompute.COSTLY_VIEWS)
     with psycopg.connect(cli.url) as conn:
-        conn.execute(
-            "update tiltak.lagret_hovedgrupper set antall = antall + 1 where periode = %s"
-            " and rad = 'I alt'",
+        changed = conn.execute(
+            sql.SQL("update {} set antall = antall + 1 where periode = %s and {}").format(
+                sql.Identifier("tiltak", table), sql.SQL(row_filter)
+            ),
             (MARCH,),
         )
-    # Table 1's total for March now disagrees with its published cell as well as with the
-    # counts: both are named. Other months are not affected.
+        assert changed.rowcount == 1
+    # The stored row and the computed one it should be: 2 rows differ. Table 1's total for
+    # March now also disagrees with its published cell; other months are not affected.
     result = cli.tiltak("verify")
     assert result.exit_code == 1, result.output
     stale = [line for line in result.stdout.splitlines() if "tiltak.lagret_" in line]
     assert stale == [
-        "Mismatch: tiltak.lagret_hovedgrupper holds 2 row(s) that differ from what the counts"
+        f"Mismatch: tiltak.{table} holds 2 row(s) that differ from what the counts"
         " give; `tiltak db upgrade` recomputes them"
     ]
     other = cli.tiltak("verify", "--period", "2014-04")

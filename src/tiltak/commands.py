@@ -44,7 +44,7 @@ from tiltak.rendering import (
     months_in_range,
     select_tables,
 )
-from tiltak.verification import Verification, verify
+from tiltak.verification import Verification, share_snapshot, verify
 
 T = TypeVar("T")
 Progress = Callable[[Sequence[T]], Iterable[T]]
@@ -282,9 +282,11 @@ def _read_only_snapshot(connection: Connection) -> None:
 
 def verify_periods(periods: Sequence[date] = (), database_url: str | None = None) -> Verification:
     """Every stored published cell of the given months (default: all) against the views."""
-    with open_database(database_url).begin() as connection:
+    database = open_database(database_url)
+    with database.begin() as connection, database.begin() as beside:
         _read_only_snapshot(connection)
-        return verify(connection, periods or None)
+        share_snapshot(connection, beside)
+        return verify(connection, periods or None, beside=beside)
 
 
 def period_history(database_url: str | None = None) -> History:
