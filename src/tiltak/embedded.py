@@ -91,6 +91,11 @@ def _private_runtime_dir() -> Path:
     return folder
 
 
+# The library's lock file, in the folder _use_private_lock gives it; tiltak's own start path
+# (_server_lock) takes the same lock.
+_LOCK_FILE = ".lockfile"
+
+
 def _use_private_lock(server_class: Any) -> None:
     """Give the library's inter-process lock a file of this OS user's own.
 
@@ -104,7 +109,7 @@ def _use_private_lock(server_class: Any) -> None:
     runtime = _private_runtime_dir()
     if server_class.runtime_path != runtime:
         server_class.runtime_path = runtime
-        server_class.lock_path = runtime / ".lockfile"
+        server_class.lock_path = runtime / _LOCK_FILE
         server_class._lock = fasteners.InterProcessLock(server_class.lock_path)
 
 
@@ -133,15 +138,19 @@ def _remove_stale_lock_files(pgdata: Path) -> None:
     id is still taken: by a zombie not yet reaped (containers without an init) or by another
     program that reused it. Those would block every start, so they go here.
     """
-    pid_file = pgdata / "postmaster.pid"
-    try:
-        pid = int(pid_file.read_text().split("\n", 1)[0])
-    except (OSError, ValueError):
+    pid = _postmaster_pid(pgdata)
+    if pid is None or _is_running_postgres(pid):
         return
-    if _is_running_postgres(pid):
-        return
-    for lock in [pid_file, *pgdata.glob(".s.PGSQL.*.lock")]:
+    for lock in [pgdata / "postmaster.pid", *pgdata.glob(".s.PGSQL.*.lock")]:
         lock.unlink(missing_ok=True)
+
+
+def _postmaster_pid(pgdata: Path) -> int | None:
+    """The process id postmaster.pid names (its first line), None without a readable one."""
+    try:
+        return int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
 
 
 def _is_running_postgres(pid: int) -> bool:
@@ -279,10 +288,7 @@ def _ready(pgdata: Path) -> bool:
     while time.monotonic() - started < _START_TIMEOUT_S:
         if running_embedded_url() is not None:
             return True
-        try:
-            pid = int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
-        except (OSError, ValueError):
-            pid = None
+        pid = _postmaster_pid(pgdata)
         if pid is None and time.monotonic() - started > _NO_PID_FILE_TIMEOUT_S:
             return False
         if pid is not None and not _is_running_postgres(pid):
@@ -294,7 +300,7 @@ def _ready(pgdata: Path) -> bool:
 @contextmanager
 def _server_lock() -> Iterator[None]:
     """The lock the library takes around a start (fasteners: lockf on the same file)."""
-    with open(_private_runtime_dir() / ".lockfile", "a+b") as lock_file:
+    with open(_private_runtime_dir() / _LOCK_FILE, "a+b") as lock_file:
         fcntl.lockf(lock_file, fcntl.LOCK_EX)
         try:
             yield
