@@ -88,7 +88,7 @@ _COMPARE = """
             -- A blank count cell means zero; a blank Endring cell is unknown (NULL); a hidden
             -- cell must come back NULL.
             case when p.verdi is null and p.merke is null
-                and p.kolonne not in ('endring_antall', 'endring_prosent')
+                and p.kolonne <> all(%(endring)s)
                 then 0 else p.verdi end as expected
         from tiltak.publisert_celle as p
         join tiltak.innlesing as i on i.innlesing_id = p.innlesing_id
@@ -145,7 +145,11 @@ def compare_tables(connection: psycopg.Connection[Any], periods: Sequence[date])
     found: list[Message] = []
     with connection.cursor(row_factory=class_row(_Difference)) as cursor:
         for spec in TABLES:
-            params = {"periodes": list(periods), "tabell": spec.number}
+            params = {
+                "periodes": list(periods),
+                "tabell": spec.number,
+                "endring": list(ENDRING_COLUMNS),
+            }
             for row in cursor.execute(_compare_query(spec), params):
                 found += _messages(spec.number, row)
     return found

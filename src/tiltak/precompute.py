@@ -143,15 +143,3 @@ def differences(
         row = conn.execute(query, {"months": months}).fetchone()
         found[f"tiltak.lagret_{name}"] = int(row[0]) if row is not None else 0
     return found
-
-
-def stale_row_mismatches(
-    conn: psycopg.Connection[Any], periods: Iterable[date], views: Iterable[str] = STORED_VIEWS
-) -> list[str]:
-    """One line per stored table whose rows in `periods` differ from what the counts give."""
-    return [
-        f"Mismatch: {table} holds {count} row(s) that differ from what the counts give;"
-        " `tiltak db upgrade` recomputes them"
-        for table, count in differences(conn, periods, views).items()
-        if count
-    ]

@@ -21,7 +21,7 @@ from psycopg import sql
 
 from tiltak.comparison import MISMATCH, cell_totals, compare_tables
 from tiltak.errors import UsageError, VerificationError
-from tiltak.precompute import COSTLY_VIEWS, OTHER_VIEWS, stale_row_mismatches
+from tiltak.precompute import COSTLY_VIEWS, OTHER_VIEWS, differences
 from tiltak.verification_notes import NOTE, recoverable_notes, revision_notes
 
 
@@ -97,16 +97,17 @@ def verify(
         raise UsageError(f"no report loaded for {months}")
     result = Verification(periods=sorted(set(periods)) if periods else loaded)
     # The comparison hashes every cell of the requested months and the views sort all their
-    # rows: with the default 4 MB these spill to disk at a few hundred months. Local to this
-    # (read-only) transaction.
-    connection.execute("set local work_mem = '64MB'")
+    # rows: with the default 4 MB these spill to disk at a few hundred months. Local to these
+    # (read-only) transactions.
+    for each in (connection, beside):
+        if each is not None:
+            each.execute("set local work_mem = '64MB'")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        costly = pool.submit(_prove_stored_rows, beside, result.periods) if beside else None
+        costly = pool.submit(_stale_rows, beside, result.periods, COSTLY_VIEWS) if beside else None
         _compare(connection, result)
-        if costly is None:
-            result.mismatches += stale_row_mismatches(connection, result.periods, COSTLY_VIEWS)
-        else:
-            result.mismatches += costly.result()
+        result.mismatches += (
+            costly.result() if costly else _stale_rows(connection, result.periods, COSTLY_VIEWS)
+        )
     return result
 
 
@@ -119,9 +120,17 @@ def share_snapshot(connection: psycopg.Connection[Any], beside: psycopg.Connecti
     beside.execute(sql.SQL("set transaction snapshot {}").format(sql.Literal(row[0])))
 
 
-def _prove_stored_rows(beside: psycopg.Connection[Any], periods: Sequence[date]) -> list[str]:
-    beside.execute("set local work_mem = '64MB'")
-    return stale_row_mismatches(beside, periods, COSTLY_VIEWS)
+def _stale_rows(
+    connection: psycopg.Connection[Any], periods: Sequence[date], views: Sequence[str]
+) -> list[str]:
+    """One line per stored table of `views` whose rows in `periods` differ from what the
+    counts give."""
+    return [
+        f"{MISMATCH}{table} holds {count} row(s) that differ from what the counts give;"
+        " `tiltak db upgrade` recomputes them"
+        for table, count in differences(connection, periods, views).items()
+        if count
+    ]
 
 
 def _compare(connection: psycopg.Connection[Any], result: Verification) -> None:
@@ -137,7 +146,7 @@ def _compare(connection: psycopg.Connection[Any], result: Verification) -> None:
     ]
     # The views read stored rows: they must be what the counts give, or every figure above
     # could agree with a stale copy (the costly half: see verify).
-    result.mismatches += stale_row_mismatches(connection, result.periods, OTHER_VIEWS)
+    result.mismatches += _stale_rows(connection, result.periods, OTHER_VIEWS)
     revised = revision_notes(connection, result.periods)
     hidden = set(totals.months_with_hidden)
     for periode in result.periods:
