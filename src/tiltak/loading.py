@@ -216,9 +216,9 @@ def _sum_rows(valid: ValidReport, ids: Ids) -> Iterator[tuple[int | None, ...]]:
         )
 
 
-def _copy_counts(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
+def _copy_counts(connection: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
     periode = valid.data.periode
-    with raw.cursor().copy(
+    with connection.cursor().copy(
         "copy tiltak.antall (periode, tiltak_id, hovedgruppe_id, kjonn_id, antall, innlesing_id)"
         " from stdin"
     ) as copy:
@@ -226,9 +226,9 @@ def _copy_counts(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) ->
             copy.write_row((periode, *cell, load_id))
 
 
-def _insert_sums(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
+def _insert_sums(connection: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
     periode = valid.data.periode
-    with raw.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.executemany(
             "insert into tiltak.antall_sum (periode, kjonn_id, hovedgruppe_id,"
             " tiltaksgruppe_id, tiltak_id, antall, innlesing_id)"
@@ -237,9 +237,9 @@ def _insert_sums(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) ->
         )
 
 
-def _insert_last_year(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
+def _insert_last_year(connection: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
     periode = valid.data.periode
-    with raw.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.executemany(
             "insert into tiltak.fjorar_hovedgruppe"
             " (periode, hovedgruppe_id, kjonn_id, antall, innlesing_id)"
@@ -275,8 +275,10 @@ def _published_cells(valid: ValidReport, ids: Ids, load_id: int) -> Iterator[tup
                 )  # fmt: skip
 
 
-def _copy_published_cells(raw: Connection, valid: ValidReport, ids: Ids, load_id: int) -> None:
-    with raw.cursor().copy(
+def _copy_published_cells(
+    connection: Connection, valid: ValidReport, ids: Ids, load_id: int
+) -> None:
+    with connection.cursor().copy(
         "copy tiltak.publisert_celle"
         " (innlesing_id, linje, kolonne, tabell, kjonn_id, radnr, rad, rad_publisert, verdi,"
         " merke)"
