@@ -68,6 +68,25 @@ def pages_of(table: int, kjonn: str | None = None) -> list[Page]:
     return [p for p in pages() if p.table == table and (kjonn is None or p.kjonn == kjonn)]
 
 
+def hide_small_counts(*tables: int) -> Callable[[list[str]], None]:
+    """An edit printing every count from 1 to 3 in a tiltak row (not a sum row) of `tables`
+    as `*`, as NAV's newer editions do; the sums stay as they were."""
+
+    def edit(lines: list[str]) -> None:
+        for page in pages():
+            if page.table not in tables:
+                continue
+            for n in range(page.first, page.last + 1):
+                line = lines[n - 1]
+                if "\t" not in line or line.startswith(("\t", "<b>")):
+                    continue
+                label, *cells = line.split("\t")
+                hidden = ["*" if c.strip() in ("1", "2", "3") else c for c in cells]
+                lines[n - 1] = "\t".join([label, *hidden])
+
+    return edit
+
+
 def label(line: str) -> str:
     first = line.split("\t")[0].strip()
     return first.removeprefix("<b>").removesuffix("</b>").strip()

@@ -19,7 +19,7 @@ from mutations import (
     Edit,
     cell,
     edited,
-    pages,
+    hide_small_counts,
     pages_of,
     row,
     scratch_database,
@@ -34,19 +34,8 @@ MARCH_2024 = ROOT / "examples" / "2024-03-tiltak.txt"
 SUMMARY = "Error: 1 of 1 report(s) refused; nothing written for those"
 
 
-def newer_edition(lines: list[str]) -> None:
-    """March 2014 as NAV's newer editions print it: every count from 1 to 3 in a tiltak row
-    (not a sum row) of tables 5 and 6 shown as `*`; the sums unchanged."""
-    for page in pages():
-        if page.table not in (5, 6):
-            continue
-        for n in range(page.first, page.last + 1):
-            line = lines[n - 1]
-            if "\t" not in line or line.startswith(("\t", "<b>")):
-                continue
-            label, *cells = line.split("\t")
-            hidden = ["*" if c.strip() in ("1", "2", "3") else c for c in cells]
-            lines[n - 1] = "\t".join([label, *hidden])
+# March 2014 as NAV's newer editions print it: every 1-3 in tiltak rows of tables 5 and 6 `*`.
+newer_edition = hide_small_counts(5, 6)
 
 
 def write(tmp_path: Path, *edits: Edit, name: str = "2014-03.txt") -> Path:

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from conftest import EXAMPLE, Cli
-from mutations import ORIGINAL, edited, pages, with_month
+from mutations import ORIGINAL, edited, hide_small_counts, with_month
 from published import is_hidden, read_publication
 from tiltak import precompute
 
@@ -26,21 +26,6 @@ def json_lines(output: str) -> list[dict[str, Any]]:
     lines = output.splitlines()
     assert lines, "no output"
     return [json.loads(line) for line in lines]
-
-
-def hide_small_tiltak_counts(lines: list[str]) -> None:
-    """Every count from 1 to 3 in a tiltak row of table 5 printed as `*`, as NAV's newer
-    editions do; the sums stay as they were."""
-    for page in pages():
-        if page.table != 5:
-            continue
-        for n in range(page.first, page.last + 1):
-            line = lines[n - 1]
-            if "\t" not in line or line.startswith(("\t", "<b>")):
-                continue
-            label, *cells = line.split("\t")
-            lines[n - 1] = "\t".join([label, *("*" if c.strip() in "123" and c.strip() else c
-                                               for c in cells)])  # fmt: skip
 
 
 def partial_edition(text: str) -> str:
@@ -66,7 +51,7 @@ def history(cli: Cli, tmp_path: Path) -> dict[str, Path]:
     """2014-03 loaded twice (the full edition, then a partial one with hidden cells), 2014-06
     once, 2014-04 and 2014-05 missing."""
     partial = tmp_path / "2014-03-partial.txt"
-    partial.write_text(partial_edition(edited(hide_small_tiltak_counts)), encoding="utf-8")
+    partial.write_text(partial_edition(edited(hide_small_counts(5))), encoding="utf-8")
     june = tmp_path / "2014-06.txt"
     june.write_text(with_month(ORIGINAL, "Juni 2014"), encoding="utf-8")
     for path in (EXAMPLE, partial, june):
